@@ -10,6 +10,7 @@
 #define EXITSTAT_INTERNAL_H
 
 #include "exitstat.h"
+#include "fault.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -37,6 +38,50 @@ enum {
     EXITSTAT__SIGALRM = 14,
     EXITSTAT__SIGTERM = 15
 };
+
+/*
+ * A command (exitstat_cmd): what the portable setters in cmd.c build and the
+ * backends read when they spawn. argv[0] is the program; argv is NULL-terminated.
+ */
+struct exitstat__env_change {
+    char *entry;     /* "name=value", or "name" for an unset */
+    size_t name_len; /* length of the name part */
+    int unset;
+};
+
+struct exitstat__stdio {
+    int mode;        /* EXITSTAT_INHERIT ... EXITSTAT_MERGE */
+    intptr_t handle; /* EXITSTAT_HANDLE: the caller's fd or HANDLE; else -1 */
+};
+
+struct exitstat_cmd {
+    const char *program; /* == argv[0] */
+    char **argv;
+    size_t argc, argv_cap;
+    struct exitstat__env_change *env; /* in call order; later ones win */
+    size_t nenv;
+    int env_clear;
+    char *cwd; /* NULL: the parent's */
+    struct exitstat__stdio stdio[3];
+    uint32_t flags; /* EXITSTAT_NEW_GROUP | EXITSTAT_KILL_ON_FREE */
+};
+
+/* exitstat_run's grace between terminate and kill (the contract's 1000 ms) */
+#define EXITSTAT__RUN_GRACE_MS 1000
+
+/* core: cmd.c */
+typedef int (*exitstat__ncmp_fn)(const char *a, const char *b, size_t n);
+char *exitstat__strdup(const char *s);
+/* The child's environment: base (the parent's, unless the command clears it)
+ * with the command's changes; *out is one malloc'ed NULL-terminated array of
+ * "name=value" pointers into base and cmd. */
+int exitstat__env_build(const exitstat_cmd *cmd, char *const *base, exitstat__ncmp_fn ncmp,
+                        char ***out);
+/* The value of name in such an array, or NULL. */
+const char *exitstat__env_get(char *const *env, const char *name, exitstat__ncmp_fn ncmp);
+
+/* backend: validate a caller's descriptor/HANDLE for EXITSTAT_HANDLE */
+int exitstat__check_handle(intptr_t handle);
 
 /* backend: lib/posix/signal.c, lib/win32/signal.c */
 int exitstat__signum(int traditional);

@@ -22,6 +22,24 @@ static const struct {
 } suites[] = {
     {"status", suite_status},
     {"errors", suite_errors},
+#ifdef EXITSTAT_TEST_FAULT
+    {"fault", suite_fault},
+#endif
+    {"quote", suite_quote},
+    {"communicate", suite_communicate},
+    {"spawn", suite_spawn},
+    {"wait", suite_wait},
+    {"kill", suite_kill},
+    {"threads", suite_threads},
+    {"env", suite_env},
+    {"path", suite_path},
+    {"fds", suite_fds},
+    {"signals", suite_signals},
+    {"codemap", suite_codemap},
+#ifdef _WIN32
+    {"win32", suite_win32},
+    {"win32-many", suite_win32_many},
+#endif
 };
 
 int main(int argc, char **argv)

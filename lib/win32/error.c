@@ -1,0 +1,85 @@
+/*
+ * win32/error.c - the backend's one mapping from Win32 error codes to
+ * EXITSTAT_E* codes. Anything not listed is EXITSTAT_EIO.
+ *
+ * A name no file can have (invalid, or too long) is "not found", as on POSIX
+ * (ENAMETOOLONG). ERROR_FILENAME_EXCED_RANGE is also what CreateProcessW
+ * reports for a command line over 32767 characters, but that limit is
+ * checked before CreateProcessW runs (cmdline.c), so here it only means a
+ * name.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "win32.h"
+
+/* not in every mingw-w64's winerror.h */
+#ifndef ERROR_VIRUS_INFECTED
+#  define ERROR_VIRUS_INFECTED 225L
+#endif
+#ifndef ERROR_VIRUS_DELETED
+#  define ERROR_VIRUS_DELETED 226L
+#endif
+#ifndef ERROR_ELEVATION_REQUIRED
+#  define ERROR_ELEVATION_REQUIRED 740L
+#endif
+
+static const struct {
+    DWORD win32;
+    int err;
+} errors[] = {
+    {ERROR_SUCCESS, 0},
+    {ERROR_INVALID_FUNCTION, EXITSTAT_ENOSYS},
+    {ERROR_FILE_NOT_FOUND, EXITSTAT_ENOENT},
+    {ERROR_PATH_NOT_FOUND, EXITSTAT_ENOENT},
+    {ERROR_TOO_MANY_OPEN_FILES, EXITSTAT_EMFILE},
+    {ERROR_ACCESS_DENIED, EXITSTAT_EACCES},
+    {ERROR_INVALID_HANDLE, EXITSTAT_EINVAL},
+    {ERROR_NOT_ENOUGH_MEMORY, EXITSTAT_ENOMEM},
+    {ERROR_BAD_FORMAT, EXITSTAT_ENOEXEC},
+    {ERROR_OUTOFMEMORY, EXITSTAT_ENOMEM},
+    {ERROR_INVALID_DRIVE, EXITSTAT_ENOENT},
+    {ERROR_SHARING_VIOLATION, EXITSTAT_EACCES}, /* the file is open for writing */
+    {ERROR_LOCK_VIOLATION, EXITSTAT_EACCES},
+    {ERROR_NOT_SUPPORTED, EXITSTAT_ENOSYS},
+    {ERROR_BAD_NETPATH, EXITSTAT_ENOENT},
+    {ERROR_BAD_NET_NAME, EXITSTAT_ENOENT},
+    {ERROR_INVALID_PARAMETER, EXITSTAT_EINVAL},
+    {ERROR_NO_PROC_SLOTS, EXITSTAT_EAGAIN},
+    {ERROR_CALL_NOT_IMPLEMENTED, EXITSTAT_ENOSYS},
+    {ERROR_INVALID_NAME, EXITSTAT_ENOENT},
+    {ERROR_MOD_NOT_FOUND, EXITSTAT_ENOENT},
+    {ERROR_BAD_PATHNAME, EXITSTAT_ENOENT},
+    {ERROR_MAX_THRDS_REACHED, EXITSTAT_EAGAIN},
+    {ERROR_INVALID_EXE_SIGNATURE, EXITSTAT_ENOEXEC},
+    {ERROR_EXE_MARKED_INVALID, EXITSTAT_ENOEXEC},
+    {ERROR_BAD_EXE_FORMAT, EXITSTAT_ENOEXEC},
+    {ERROR_FILENAME_EXCED_RANGE, EXITSTAT_ENOENT},
+    {ERROR_EXE_MACHINE_TYPE_MISMATCH, EXITSTAT_ENOEXEC},
+    {ERROR_VIRUS_INFECTED, EXITSTAT_EACCES},
+    {ERROR_VIRUS_DELETED, EXITSTAT_EACCES},
+    {ERROR_DIRECTORY, EXITSTAT_ENOTDIR},
+    {ERROR_ELEVATION_REQUIRED, EXITSTAT_EACCES},
+    {ERROR_NO_UNICODE_TRANSLATION, EXITSTAT_EINVAL},
+    {ERROR_ACCESS_DISABLED_BY_POLICY, EXITSTAT_EACCES},
+    {ERROR_PRIVILEGE_NOT_HELD, EXITSTAT_EACCES},
+    {ERROR_NO_SYSTEM_RESOURCES, EXITSTAT_ENOMEM},
+    {ERROR_COMMITMENT_LIMIT, EXITSTAT_ENOMEM},
+    {ERROR_NOT_ENOUGH_QUOTA, EXITSTAT_EAGAIN},
+};
+
+int exitstat__from_win32(DWORD err)
+{
+    size_t i;
+
+    for (i = 0; i < EXITSTAT__ARRAY_SIZE(errors); i++)
+        if (errors[i].win32 == err)
+            return errors[i].err;
+    return EXITSTAT_EIO;
+}
+
+int exitstat__last_error(void)
+{
+    DWORD err = GetLastError();
+    /* a failure that forgot to say why is still a failure */
+    return err == ERROR_SUCCESS ? EXITSTAT_EIO : exitstat__from_win32(err);
+}

@@ -1,0 +1,261 @@
+/*
+ * win32/pipes.c - exitstat_communicate: feed a child's stdin and drain its
+ * stdout and stderr at once, without deadlock whatever the sizes.
+ *
+ * The parent's pipe ends are anonymous pipes, which are synchronous: ReadFile
+ * blocks until there is data or EOF, WriteFile until the child has taken
+ * what was written. So for the duration of the call each piped stream gets a
+ * thread of its own (64 KiB of stack reserved):
+ *  - stdin's writes the input in chunks and then closes the pipe; a child that
+ *    closes its end first does not want the rest, which is not an error;
+ *  - stdout's and stderr's read to EOF into buffers that grow geometrically,
+ *    binary-safe; a stream piped but not wanted (NULL out) is drained and
+ *    discarded, so the child never blocks on it.
+ * This thread waits for them within the deadline, then for the child within
+ * what is left. The timeout covers the whole call. On expiry the threads are
+ * stopped (a stop flag, then CancelSynchronousIo on each until it has gone:
+ * a cancel that lands between two of its calls is missed, so it is repeated),
+ * what was read so far is returned with EXITSTAT_ETIMEDOUT and the child runs
+ * on; a grandchild that keeps a pipe open cannot make the call overrun. The
+ * pipe ends that reached their end are closed; the others stay with the child
+ * object.
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#include "win32.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define EXITSTAT__CHUNK (64 * 1024)
+
+struct stream {
+    HANDLE pipe;
+    HANDLE thread;
+    volatile LONG stop;
+    /* stdin */
+    const char *in;
+    size_t in_len, written;
+    /* stdout, stderr */
+    char *buf;
+    size_t len, cap;
+    int keep; /* 0: discard what is read */
+    /* how it ended */
+    int finished; /* EOF read, or all written (or the child closed its end) */
+    int oom;
+    DWORD error;  /* a failure, 0 if none */
+};
+
+static int stopped(struct stream *s)
+{
+    return InterlockedCompareExchange(&s->stop, 0, 0) != 0;
+}
+
+/* Room for one more chunk and the NUL at the end. */
+static int reserve(struct stream *s)
+{
+    size_t cap;
+    char *p;
+
+    if (s->cap - s->len > EXITSTAT__CHUNK)
+        return 0;
+    cap = s->cap ? s->cap : EXITSTAT__CHUNK;
+    while (cap - s->len <= EXITSTAT__CHUNK) {
+        if (cap > SIZE_MAX / 2)
+            return -1;
+        cap *= 2;
+    }
+    if (!(p = realloc(s->buf, cap)))
+        return -1;
+    s->buf = p;
+    s->cap = cap;
+    return 0;
+}
+
+static DWORD WINAPI reader(LPVOID arg)
+{
+    struct stream *s = arg;
+    char scratch[4096];
+
+    while (!stopped(s)) {
+        char *dst = scratch;
+        DWORD want = sizeof(scratch), got = 0;
+
+        if (s->keep) {
+            if (reserve(s) < 0) {
+                s->oom = 1;
+                break;
+            }
+            dst = s->buf + s->len;
+            want = (DWORD)(s->cap - s->len - 1 > EXITSTAT__CHUNK ? EXITSTAT__CHUNK
+                                                                 : s->cap - s->len - 1);
+        }
+        if (!ReadFile(s->pipe, dst, want, &got, NULL)) {
+            DWORD e = GetLastError();
+            if (e == ERROR_BROKEN_PIPE || e == ERROR_HANDLE_EOF)
+                s->finished = 1;
+            else if (e != ERROR_OPERATION_ABORTED)
+                s->error = e;
+            break;
+        }
+        if (s->keep)
+            s->len += got;
+    }
+    return 0;
+}
+
+static DWORD WINAPI writer(LPVOID arg)
+{
+    struct stream *s = arg;
+
+    while (s->written < s->in_len && !stopped(s)) {
+        size_t left = s->in_len - s->written;
+        DWORD chunk = (DWORD)(left > EXITSTAT__CHUNK ? EXITSTAT__CHUNK : left), done = 0;
+
+        if (!WriteFile(s->pipe, s->in + s->written, chunk, &done, NULL)) {
+            DWORD e = GetLastError();
+            /* the child closed its end: it does not want the rest */
+            if (e == ERROR_BROKEN_PIPE || e == ERROR_NO_DATA)
+                s->written = s->in_len;
+            else if (e != ERROR_OPERATION_ABORTED)
+                s->error = e;
+            break;
+        }
+        s->written += done;
+    }
+    if (s->written == s->in_len)
+        s->finished = 1;
+    return 0;
+}
+
+/* Stop a stream's thread, however it is blocked, and reap it. */
+static void stop_thread(struct stream *s)
+{
+    InterlockedExchange(&s->stop, 1);
+    while (WaitForSingleObject(s->thread, 0) != WAIT_OBJECT_0) {
+        CancelSynchronousIo(s->thread);
+        WaitForSingleObject(s->thread, 10);
+    }
+}
+
+/* Hand a buffer to the caller: NUL-terminated, never NULL when wanted. */
+static int hand_over(struct stream *s, char **out, size_t *out_len)
+{
+    if (!s->buf && !(s->buf = malloc(1)))
+        return EXITSTAT_ENOMEM;
+    s->buf[s->len] = '\0';
+    *out = s->buf;
+    if (out_len)
+        *out_len = s->len;
+    s->buf = NULL;
+    return 0;
+}
+
+int exitstat_communicate(exitstat_child *child, const void *input, size_t input_len,
+                         int64_t timeout_ms, char **out, size_t *out_len, char **err,
+                         size_t *err_len, exitstat_status *st)
+{
+    struct stream streams[3];
+    HANDLE threads[3];
+    uint64_t deadline;
+    DWORD n = 0, r;
+    int res = 0, i;
+
+    if (out)
+        *out = NULL;
+    if (err)
+        *err = NULL;
+    if (out_len)
+        *out_len = 0;
+    if (err_len)
+        *err_len = 0;
+    if (!child || !st || (input_len > 0 && !input) || (input_len > 0 && !child->stdio[0]))
+        return EXITSTAT_EINVAL;
+    deadline = exitstat__deadline_ms(timeout_ms);
+    memset(streams, 0, sizeof(streams));
+    streams[1].keep = out != NULL;
+    streams[2].keep = err != NULL;
+    streams[0].in = input;
+    streams[0].in_len = input_len;
+    if (child->stdio[0] && input_len == 0) {
+        CloseHandle(child->stdio[0]);
+        child->stdio[0] = NULL;
+    }
+
+    for (i = 0; i < 3; i++) {
+        struct stream *s = &streams[i];
+        if (!child->stdio[i])
+            continue;
+        s->pipe = child->stdio[i];
+        s->thread = CreateThread(NULL, 64 * 1024, i == 0 ? writer : reader, s,
+                                 STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
+        if (!s->thread) {
+            res = exitstat__last_error();
+            goto stop;
+        }
+        threads[n++] = s->thread;
+    }
+
+    /* the streams, within the deadline */
+    for (;;) {
+        if (n == 0)
+            break;
+        r = WaitForMultipleObjects(n, threads, TRUE, exitstat__wait_ms(deadline));
+        if (r != WAIT_TIMEOUT && r != WAIT_FAILED)
+            break;
+        if (r == WAIT_FAILED) {
+            res = exitstat__last_error();
+            break;
+        }
+        if (deadline != UINT64_MAX && GetTickCount64() >= deadline) {
+            res = EXITSTAT_ETIMEDOUT;
+            break;
+        }
+    }
+stop:
+    for (i = 0; i < 3; i++)
+        if (streams[i].thread)
+            stop_thread(&streams[i]);
+    for (i = 0; i < 3; i++) {
+        struct stream *s = &streams[i];
+        if (s->thread)
+            CloseHandle(s->thread);
+        if (res == 0 && s->oom)
+            res = EXITSTAT_ENOMEM;
+        if (res == 0 && s->error)
+            res = exitstat__from_win32(s->error);
+        /* a stream at its end is done with: close our end */
+        if (s->pipe && s->finished) {
+            CloseHandle(child->stdio[i]);
+            child->stdio[i] = NULL;
+        }
+    }
+    /* then the child, within what is left */
+    if (res == 0) {
+        int64_t left = -1;
+        if (deadline != UINT64_MAX) {
+            uint64_t now = GetTickCount64();
+            left = deadline > now ? (int64_t)(deadline - now) : 0;
+        }
+        res = exitstat_wait(child, left, st);
+    }
+    if (res == 0 || res == EXITSTAT_ETIMEDOUT) {
+        int e = 0;
+        if (out && streams[1].pipe)
+            e = hand_over(&streams[1], out, out_len);
+        if (e == 0 && err && streams[2].pipe)
+            e = hand_over(&streams[2], err, err_len);
+        if (e < 0) {
+            if (out && *out) {
+                free(*out);
+                *out = NULL;
+                if (out_len)
+                    *out_len = 0;
+            }
+            res = e;
+        }
+    }
+    free(streams[1].buf);
+    free(streams[2].buf);
+    return res;
+}
