@@ -66,16 +66,19 @@ done
 
 # Only the library: no tests, tools or pages, and with the debug information
 # abidw reads (debugoptimized is -O2 -g).
+# (everything it writes stays inside $build, logs included)
 rm -rf "$build"
+mkdir -p "$build/abi-check"
+logs=$build/abi-check
 if ! CC=gcc meson setup "$build" "$top" --buildtype=debugoptimized -Dtests=disabled \
         -Dexamples=false -Dtools=false -Dbench=false -Dman-pages=disabled \
-        >"$build.setup.log" 2>&1; then
-    tail -30 "$build.setup.log"
+        >"$logs/setup.log" 2>&1; then
+    tail -30 "$logs/setup.log"
     echo "check-abi: meson setup failed" >&2
     exit 2
 fi
-if ! meson compile -C "$build" exitstat:shared_library >"$build.build.log" 2>&1; then
-    grep -E 'error|warning' "$build.build.log" | head -30
+if ! meson compile -C "$build" exitstat:shared_library >"$logs/build.log" 2>&1; then
+    grep -E 'error|warning' "$logs/build.log" | head -30
     echo "check-abi: the build failed" >&2
     exit 2
 fi
@@ -113,9 +116,7 @@ fi
 # edited copies of the dump: an added function passes, a removed one is
 # incompatible, a grown struct is a change.
 self_check() {
-    local d=$build/abi-check
-    mkdir -p "$d"
-    python3 - "$dump" "$d" <<'PY' || return 1
+    python3 - "$dump" "$logs" <<'PY' || return 1
 import re, sys
 text = open(sys.argv[1]).read()
 fn = "exitstat_wait_any"
@@ -129,8 +130,8 @@ if removed == text or n != 1:
 open(sys.argv[2] + "/removed.abi", "w").write(removed)
 open(sys.argv[2] + "/grown.abi", "w").write(grown)
 PY
-    expect 0 "$d/removed.abi" "$dump" && expect 12 "$dump" "$d/removed.abi" &&
-        expect 4 "$dump" "$d/grown.abi"
+    expect 0 "$logs/removed.abi" "$dump" && expect 12 "$dump" "$logs/removed.abi" &&
+        expect 4 "$dump" "$logs/grown.abi"
 }
 expect() { # status old new
     local got
@@ -146,20 +147,20 @@ if ! self_check; then
     exit 2
 fi
 
-abidiff --no-added-syms "$dump" "$lib" >"$build/abi-check/diff.txt" 2>&1
+abidiff --no-added-syms "$dump" "$lib" >"$logs/diff.txt" 2>&1
 rc=$?
 # what was added, for the record
-abidiff --added-fns "$dump" "$lib" >"$build/abi-check/added.txt" 2>&1
-if grep -q '\[A\]' "$build/abi-check/added.txt"; then
+abidiff --added-fns "$dump" "$lib" >"$logs/added.txt" 2>&1
+if grep -q '\[A\]' "$logs/added.txt"; then
     echo "check-abi: compatible additions since the dump (add them with --update at release):"
-    grep '\[A\]' "$build/abi-check/added.txt"
+    grep '\[A\]' "$logs/added.txt"
 fi
 
 if [ $rc -eq 0 ]; then
     echo "check-abi: the ABI of $(basename "$lib") is compatible with abi/libexitstat.abi"
     exit 0
 fi
-cat "$build/abi-check/diff.txt"
+cat "$logs/diff.txt"
 if [ $((rc & 3)) -ne 0 ]; then
     echo "check-abi: abidiff failed (exit status $rc)" >&2
 elif [ $((rc & 8)) -ne 0 ]; then

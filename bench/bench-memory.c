@@ -16,6 +16,10 @@
  * the portable path), and once the children are freed, no descriptor and no
  * heap byte left behind.
  *
+ * glibc's per-thread cache of freed chunks (tcache) counts as in use in
+ * mallinfo2, so the program runs itself again with the cache off
+ * (GLIBC_TUNABLES=glibc.malloc.tcache_count=0) to make the counts exact.
+ *
  * SPDX-License-Identifier: MIT
  */
 #include "util.h"
@@ -35,6 +39,8 @@
 #include <unistd.h>
 
 extern char **environ;
+
+#define TCACHE_OFF "glibc.malloc.tcache_count=0"
 
 struct counts {
     long long heap; /* -1: unknown */
@@ -155,6 +161,20 @@ int main(int argc, char **argv)
     int opt;
 
     bench_set_name(argv[0]);
+#ifdef BENCH_HAVE_MALLINFO2
+    {
+        const char *t = getenv("GLIBC_TUNABLES");
+        if (!t || !strstr(t, TCACHE_OFF)) {
+            char *v = malloc((t ? strlen(t) + 1 : 0) + sizeof(TCACHE_OFF));
+            if (!v)
+                die("out of memory");
+            sprintf(v, "%s%s%s", t ? t : "", t ? ":" : "", TCACHE_OFF);
+            setenv("GLIBC_TUNABLES", v, 1);
+            execv("/proc/self/exe", argv);
+            die("cannot run myself again: %s", strerror(errno)); /* never with the cache on */
+        }
+    }
+#endif
     while ((opt = getopt(argc, argv, "k:")) != -1) {
         if (opt != 'k') {
             fprintf(stderr, "usage: bench-memory [-k K] SLEEPER\n");

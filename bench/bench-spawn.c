@@ -7,8 +7,12 @@
  *
  * Each round runs every row (in an order rotated from round to round) for N
  * spawn+wait of PROG, with no arguments, inheriting stdio and environment,
- * and times the N with CLOCK_MONOTONIC (wall) and CLOCK_PROCESS_CPUTIME_ID
- * (this process's CPU, user + system: the parent's, not the children's). With
+ * and times the N with CLOCK_MONOTONIC (wall), CLOCK_PROCESS_CPUTIME_ID (this
+ * process's CPU, user + system: the parent's) and getrusage(RUSAGE_CHILDREN)
+ * (the reaped children's CPU, which includes a vfork child's work before its
+ * execve and the start of the program): parent + children is the whole CPU
+ * cost of a spawn, which a loaded machine distorts far less than the wall
+ * time, since time spent waiting for a CPU is in neither. With
  * -b, each round then holds MIB MiB of touched memory and runs every row again
  * for NBIG spawns (default N), and frees it: the big-parent table, whose last
  * column compares each row with itself in the same round's small pass.
@@ -56,6 +60,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -366,16 +371,67 @@ static struct row rows[] = {
 
 static const char *python, *script;
 
-/* python3 SCRIPT PROG n mib: its own timing of n spawns, from its stdout */
-static void run_python(size_t n, size_t mib, double *wall, double *cpu)
+/* run argv (argv[0] a path), return its stdout (static storage) */
+static const char *capture(char *const *argv)
 {
-    char ns[32], ms[32], out[128];
-    char *argv[6];
+    static char out[4096];
     posix_spawn_file_actions_t fa;
     int p[2], err;
     size_t len = 0;
     ssize_t got;
     pid_t pid;
+
+    if (pipe2(p, O_CLOEXEC) < 0)
+        die("pipe: %s", strerror(errno));
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+    err = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(p[1]);
+    if (err)
+        die("cannot run %s: %s", argv[0], strerror(err));
+    for (;;) { /* to the end, keeping what fits: the child must never block */
+        char spill[512];
+        int full = len == sizeof(out) - 1;
+        got = full ? read(p[0], spill, sizeof(spill)) : read(p[0], out + len, sizeof(out) - 1 - len);
+        if (got == 0)
+            break;
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            die("read: %s", strerror(errno));
+        if (!full)
+            len += (size_t)got;
+    }
+    out[len] = '\0';
+    close(p[0]);
+    reap_pid(argv[0], pid);
+    return out;
+}
+
+/* The interpreter itself: python3 may be a wrapper script (pyenv's shims
+ * take a second or more to start), which would be timed in no row but
+ * would slow every round down. */
+static const char *resolve_python(const char *py)
+{
+    char *argv[] = {(char *)(uintptr_t)py, (char *)(uintptr_t)"-c",
+                    (char *)(uintptr_t)"import sys; print(sys.executable)", NULL};
+    char *exe = strdup(capture(argv));
+
+    if (!exe)
+        die("out of memory");
+    exe[strcspn(exe, "\n")] = '\0';
+    if (exe[0] != '/')
+        die("%s does not say where its interpreter is", py);
+    return exe;
+}
+
+/* python3 SCRIPT PROG n mib: its own timing of n spawns, from its stdout */
+static void run_python(size_t n, size_t mib, double *wall, double *cpu, double *kcpu)
+{
+    char ns[32], ms[32];
+    char *argv[6];
+    const char *out;
 
     snprintf(ns, sizeof(ns), "%zu", n);
     snprintf(ms, sizeof(ms), "%zu", mib);
@@ -385,47 +441,40 @@ static void run_python(size_t n, size_t mib, double *wall, double *cpu)
     argv[3] = ns;
     argv[4] = ms;
     argv[5] = NULL;
-    if (pipe2(p, O_CLOEXEC) < 0)
-        die("pipe: %s", strerror(errno));
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-    err = posix_spawn(&pid, python, &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(p[1]);
-    if (err)
-        die("cannot run %s: %s", python, strerror(err));
-    while ((got = read(p[0], out + len, sizeof(out) - 1 - len)) != 0) {
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got < 0)
-            die("read: %s", strerror(errno));
-        len += (size_t)got;
-        if (len == sizeof(out) - 1)
-            break;
-    }
-    out[len] = '\0';
-    close(p[0]);
-    reap_pid("python3", pid);
-    if (sscanf(out, "%lf %lf", wall, cpu) != 2)
+    out = capture(argv);
+    if (sscanf(out, "%lf %lf %lf", wall, cpu, kcpu) != 3)
         die("python3: unexpected output \"%s\"", out);
 }
 
-/* one row, n spawns: wall and CPU seconds */
-static void run_row(const struct row *r, size_t n, size_t mib, double *wall, double *cpu)
+static double children_cpu_s(void)
 {
-    double w, c;
+    struct rusage ru;
+
+    if (getrusage(RUSAGE_CHILDREN, &ru) < 0)
+        die("getrusage: %s", strerror(errno));
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/* one row, n spawns: wall, parent CPU and children's CPU seconds */
+static void run_row(const struct row *r, size_t n, size_t mib, double *wall, double *cpu,
+                    double *kcpu)
+{
+    double w, c, k;
     size_t i;
 
     if (!r->one) {
-        run_python(n, mib, wall, cpu);
+        run_python(n, mib, wall, cpu, kcpu);
         return;
     }
     if (r->begin)
         r->begin();
     w = now_s();
     c = cpu_s();
+    k = children_cpu_s();
     for (i = 0; i < n; i++)
         r->one();
+    *kcpu = children_cpu_s() - k;
     *cpu = cpu_s() - c;
     *wall = now_s() - w;
     if (r->end)
@@ -437,7 +486,8 @@ static void run_row(const struct row *r, size_t n, size_t mib, double *wall, dou
 struct pass {
     size_t n;        /* spawns per row per round */
     double **wall;   /* [row][round], seconds for n */
-    double **cpu;
+    double **cpu;    /* the parent's CPU */
+    double **total;  /* the parent's and the children's CPU */
 };
 
 static void pass_alloc(struct pass *p, size_t n, size_t rounds)
@@ -447,14 +497,30 @@ static void pass_alloc(struct pass *p, size_t n, size_t rounds)
     p->n = n;
     p->wall = calloc(NROWS, sizeof(*p->wall));
     p->cpu = calloc(NROWS, sizeof(*p->cpu));
-    if (!p->wall || !p->cpu)
+    p->total = calloc(NROWS, sizeof(*p->total));
+    if (!p->wall || !p->cpu || !p->total)
         die("out of memory");
     for (k = 0; k < NROWS; k++) {
         p->wall[k] = calloc(rounds, sizeof(double));
         p->cpu[k] = calloc(rounds, sizeof(double));
-        if (!p->wall[k] || !p->cpu[k])
+        p->total[k] = calloc(rounds, sizeof(double));
+        if (!p->wall[k] || !p->cpu[k] || !p->total[k])
             die("out of memory");
     }
+}
+
+static void pass_free(struct pass *p)
+{
+    size_t k;
+
+    for (k = 0; k < NROWS; k++) {
+        free(p->wall[k]);
+        free(p->cpu[k]);
+        free(p->total[k]);
+    }
+    free(p->wall);
+    free(p->cpu);
+    free(p->total);
 }
 
 static void run_pass(struct pass *p, size_t round, size_t mib)
@@ -463,20 +529,24 @@ static void run_pass(struct pass *p, size_t round, size_t mib)
 
     for (j = 0; j < NROWS; j++) { /* rotated: no row always runs first */
         k = (j + round) % NROWS;
-        if (rows[k].on)
-            run_row(&rows[k], p->n, mib, &p->wall[k][round], &p->cpu[k][round]);
+        if (rows[k].on) {
+            double kcpu;
+            run_row(&rows[k], p->n, mib, &p->wall[k][round], &p->cpu[k][round], &kcpu);
+            p->total[k][round] = p->cpu[k][round] + kcpu;
+        }
     }
 }
 
-/* the fastest limit row of a round (seconds for n), or 0 without one */
-static double limit_wall(const struct pass *p, size_t round)
+/* the least of a round's limit rows (seconds for n, of wall or total CPU
+ * time), or 0 without one */
+static double limit_of(double **t, size_t round)
 {
     double best = 0;
     size_t k;
 
     for (k = 0; k < NROWS; k++)
-        if (rows[k].on && rows[k].limit && (best == 0 || p->wall[k][round] < best))
-            best = p->wall[k][round];
+        if (rows[k].on && rows[k].limit && (best == 0 || t[k][round] < best))
+            best = t[k][round];
     return best;
 }
 
@@ -486,58 +556,58 @@ static void print_table(const char *title, const struct pass *p, const struct pa
                         size_t rounds)
 {
     double *v = calloc(rounds, sizeof(double));
-    size_t k, r;
+    double n = (double)p->n;
+    size_t k, r, j;
 
     if (!v)
         die("out of memory");
     printf("%s\n\n", title);
-    printf("| row | spawns/s | spread | parent CPU µs/spawn | spread | rate ÷ posix_spawn | "
-           "CPU ÷ posix_spawn | rate ÷ limit |%s rerun |\n",
+    printf("| row | spawns/s | spread | rate ÷ posix_spawn | rate ÷ limit | parent CPU µs | "
+           "spread | parent CPU ÷ posix_spawn | parent+child CPU µs | CPU: limit ÷ row |%s "
+           "rerun |\n",
            small ? " time ÷ small parent |" : "");
-    printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |%s --- |\n",
+    printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |%s --- |\n",
            small ? " ---: |" : "");
     for (k = 0; k < NROWS; k++) {
-        double rate, rlo, rhi, c, clo, chi, vs_base, cpu_base, vs_limit, vs_small = 0;
-        size_t j;
+        double rate, rlo, rhi, c, clo, chi;
 
         if (!rows[k].on)
             continue;
         for (r = 0; r < rounds; r++)
-            v[r] = (double)p->n / p->wall[k][r];
+            v[r] = n / p->wall[k][r];
         rate = stat_median(v, rounds);
         rlo = stat_min(v, rounds);
         rhi = stat_max(v, rounds);
         for (r = 0; r < rounds; r++)
-            v[r] = p->cpu[k][r] / (double)p->n * 1e6;
+            v[r] = p->cpu[k][r] / n * 1e6;
         c = stat_median(v, rounds);
         clo = stat_min(v, rounds);
         chi = stat_max(v, rounds);
+        printf("| %s | %.0f | %.0f..%.0f | ", rows[k].name, rate, rlo, rhi);
         for (r = 0; r < rounds; r++)
             v[r] = p->wall[BASE][r] / p->wall[k][r];
-        vs_base = stat_median(v, rounds);
+        printf("%.3f | ", stat_median(v, rounds));
+        for (r = 0; r < rounds; r++)
+            v[r] = limit_of(p->wall, r) / p->wall[k][r];
+        printf("%.3f | %.1f | %.1f..%.1f | ", stat_median(v, rounds), c, clo, chi);
         for (r = 0; r < rounds; r++)
             v[r] = p->cpu[k][r] / p->cpu[BASE][r];
-        cpu_base = stat_median(v, rounds);
+        printf("%.3f | ", stat_median(v, rounds));
         for (r = 0; r < rounds; r++)
-            v[r] = limit_wall(p, r) / p->wall[k][r];
-        vs_limit = stat_median(v, rounds);
+            v[r] = p->total[k][r] / n * 1e6;
+        printf("%.1f | ", stat_median(v, rounds));
+        for (r = 0; r < rounds; r++)
+            v[r] = limit_of(p->total, r) / p->total[k][r];
+        printf("%.3f |", stat_median(v, rounds));
         if (small) {
             for (r = 0; r < rounds; r++)
-                v[r] = (p->wall[k][r] / (double)p->n) / (small->wall[k][r] / (double)small->n);
-            vs_small = stat_median(v, rounds);
+                v[r] = (p->wall[k][r] / n) / (small->wall[k][r] / (double)small->n);
+            printf(" %.3f |", stat_median(v, rounds));
         }
-        printf("| %s | %.0f | %.0f..%.0f | %.1f | %.1f..%.1f | %.3f | %.3f | ", rows[k].name, rate,
-               rlo, rhi, c, clo, chi, vs_base, cpu_base);
-        if (vs_limit > 0)
-            printf("%.3f |", vs_limit);
-        else
-            printf("n/a |");
-        if (small)
-            printf(" %.3f |", vs_small);
         /* the row with its denominators */
-        printf(" `%s -o %s,posix_spawn", rerun_common, rows[k].name);
+        printf(" `%s -o %s", rerun_common, rows[k].name);
         for (j = 0; j < NROWS; j++)
-            if (rows[j].on && rows[j].limit && j != k)
+            if (rows[j].on && (rows[j].limit || j == BASE) && j != k)
                 printf(",%s", rows[j].name);
         printf(" %s` |\n", child_argv[0]);
     }
@@ -605,6 +675,8 @@ int main(int argc, char **argv)
 
     if (only)
         select_rows(only);
+    if (python && script)
+        python = resolve_python(python);
     for (k = 0; k < NROWS; k++) {
         if (!rows[k].one && (!python || !script))
             rows[k].on = 0; /* python3 needs -y and -s */
@@ -620,9 +692,9 @@ int main(int argc, char **argv)
 
     /* warm up every row (and fail now if one cannot work) */
     for (k = 0; k < NROWS; k++) {
-        double w, c;
+        double w, c, kc;
         if (rows[k].on)
-            run_row(&rows[k], 2, 0, &w, &c);
+            run_row(&rows[k], 2, 0, &w, &c, &kc);
     }
 
     pass_alloc(&small, n, rounds);
@@ -651,8 +723,11 @@ int main(int argc, char **argv)
             print_table(title, &big, &small, rounds);
         }
     }
-    printf("spawns/s and CPU: median over the rounds, spread: min..max. Ratios: per round, "
-           "then the median; rate ÷ limit: against the fastest of vfork, clone and clone3 in "
-           "that round.\n\n");
+    printf("spawns/s and CPU (per spawn): median over the rounds, spread: min..max. Ratios: "
+           "per round, then the median; the limit is, in each round, the fastest (rate) or the "
+           "cheapest (CPU) of vfork, clone and clone3; CPU: limit ÷ row is 1 for a row as "
+           "cheap as the limit.\n\n");
+    pass_free(&small);
+    pass_free(&big);
     return 0;
 }

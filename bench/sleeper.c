@@ -1,14 +1,20 @@
 /*
  * sleeper.c - the fan-out and memory benchmarks' child:
  *
- *   bench-sleeper MS [INDEX]
+ *   bench-sleeper MS [INDEX [T0_NS]]
  *
- * sleeps MS milliseconds, then, when INDEX is given, writes one record
- * {INDEX, CLOCK_MONOTONIC ns} (16 bytes, under PIPE_BUF so that the writes
- * of many children to one pipe never interleave) to stdout, and exits 0 at
- * once. CLOCK_MONOTONIC is system-wide, so the parent subtracts this time of
- * exit from the time it noticed the exit. Linked statically where it can be,
- * so that a thousand of them start fast.
+ * Without T0_NS: sleeps MS milliseconds. With it (the fan-out's paced mode):
+ * reads its stdin to the end first, a gate the parent opens by closing the
+ * other end once every child has started, then sleeps until MS ms plus its
+ * own start's distance from T0_NS (CLOCK_MONOTONIC ns, the parent's start of
+ * spawning) after the gate opened: the children end in the order and at the
+ * intervals they were started, all while the parent is collecting.
+ * When INDEX is given, it then writes one record {INDEX, CLOCK_MONOTONIC ns}
+ * (16 bytes, under PIPE_BUF, so that the writes of many children to one pipe
+ * never interleave) to stdout, and exits 0 at once. CLOCK_MONOTONIC is
+ * system-wide: the parent subtracts this time of exit from the time it
+ * noticed the exit. Linked statically where it can be, so that a thousand of
+ * them start fast.
  *
  * SPDX-License-Identifier: MIT
  */
@@ -18,20 +24,37 @@
 #include <time.h>
 #include <unistd.h>
 
-int main(int argc, char **argv)
+static int64_t now_ns(void)
 {
     struct timespec ts;
-    int64_t rec[2];
-    long ms = argc > 1 ? strtol(argv[1], NULL, 10) : 0;
 
-    ts.tv_sec = ms / 1000;
-    ts.tv_nsec = ms % 1000 * 1000000;
-    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+    int64_t start = now_ns(), until, rec[2];
+    long long ms = argc > 1 ? strtoll(argv[1], NULL, 10) : 0;
+    struct timespec ts;
+    char c;
+    ssize_t got;
+
+    until = start + ms * 1000000;
+    if (argc > 3) {
+        while ((got = read(0, &c, 1)) > 0 || (got < 0 && errno == EINTR))
+            ;
+        if (got < 0)
+            return 3; /* no gate: a broken run, which the parent reports */
+        until = now_ns() + ms * 1000000 + (start - strtoll(argv[3], NULL, 10));
+    }
+    ts.tv_sec = (time_t)(until / 1000000000);
+    ts.tv_nsec = (long)(until % 1000000000);
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
         ;
     if (argc > 2) {
         rec[0] = strtoll(argv[2], NULL, 10);
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        rec[1] = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+        rec[1] = now_ns();
         if (write(1, rec, sizeof(rec)) != (ssize_t)sizeof(rec))
             return 1;
     }

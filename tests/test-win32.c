@@ -329,11 +329,12 @@ START_TEST(usage_of_a_child)
     exitstat_child_free(child);
     ck_assert_msg(u.wall_us >= 290000, "wall %lld us", (long long)u.wall_us);
     ck_assert(u.user_us >= 0 && u.sys_us >= 0);
-    /* the peak working set: Wine reports 0 for an ended process, which the
-     * library turns into -1, "cannot tell" */
+    /* the peak working set: Wine often reports 0 once the process has ended,
+     * which the library turns into -1, "cannot tell" */
     if (running_under_wine()) {
-        ck_assert_int_eq(u.maxrss_kib, -1);
-        SKIP_UNDER_WINE("peak working set of an ended process is 0 under Wine "
+        ck_assert_msg(u.maxrss_kib == -1 || u.maxrss_kib > 0, "maxrss %lld",
+                      (long long)u.maxrss_kib);
+        SKIP_UNDER_WINE("the peak working set of an ended process is often 0 under Wine "
                         "(K32GetProcessMemoryInfo; not in NOTES.md)");
     }
     ck_assert_msg(u.maxrss_kib > 0, "maxrss %lld", (long long)u.maxrss_kib);

@@ -52,6 +52,16 @@
 #  include <sys/syscall.h>
 #endif
 
+/* musl (1.2.3) has SYS_close_range but not this flag, which glibc's
+ * <unistd.h> defines: without it the fork path would close every possible
+ * descriptor one by one, RLIMIT_NOFILE of them (a million in some
+ * containers), in every spawn. The value is the kernel's ABI
+ * (linux/close_range.h); a kernel older than 5.11 refuses it with EINVAL and
+ * the loop below serves instead. */
+#if defined(__linux__) && defined(SYS_close_range) && !defined(CLOSE_RANGE_CLOEXEC)
+#  define CLOSE_RANGE_CLOEXEC (1u << 2)
+#endif
+
 extern char **environ;
 
 /* What the child's streams are made of. */

@@ -56,9 +56,10 @@ def _text(fn, code):
 class ExitstatError(Exception):
     """An error reported by libexitstat.
 
-    code is the EXITSTAT_E* value (a negative int), errname the constant's
-    name ("EXITSTAT_ENOENT"), strerror the library's text for it. Subclasses
-    that are also OSErrors have errno and, for spawn errors, filename set.
+    code is the EXITSTAT_E* value (a negative int) and errname the
+    constant's name ("EXITSTAT_ENOENT"); str() gives the library's text for
+    it. Subclasses that are also OSErrors have errno and strerror set, and
+    filename for errors about a program or directory.
     """
 
     def __init__(self, code, detail=None, filename=None):
@@ -72,7 +73,6 @@ class ExitstatError(Exception):
             if filename is not None:
                 args += (filename,)
             super().__init__(*args)
-            # OSError keeps its own strerror; ours says what the library said
         else:
             if filename is not None:
                 text = "%s: %r" % (text, filename)

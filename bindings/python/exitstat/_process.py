@@ -4,6 +4,7 @@ import contextlib
 import ctypes
 import enum
 import os
+import signal
 import sys
 import threading
 import time
@@ -66,6 +67,28 @@ def _stdio_arg(value, stream):
         import msvcrt
         return Stdio.HANDLE, msvcrt.get_osfhandle(fd)
     return Stdio.HANDLE, fd
+
+
+@contextlib.contextmanager
+def _signals_held():
+    """Hold back Python's signal handlers (Ctrl-C's KeyboardInterrupt) while
+    a new child has no Python owner yet.
+
+    A handler runs between two Python instructions; one that raised after
+    exitstat_spawn returned and before the Child existed would leave a child
+    nothing ever frees or kills. Blocking the signals makes them wait until
+    the Child owns it (the library empties the child's own signal mask).
+    Only the main thread runs handlers, and only POSIX has signal masks.
+    """
+    if not hasattr(signal, "pthread_sigmask") or \
+            threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _args_list(args):
@@ -164,10 +187,11 @@ class Command(Owned):
         that is not executable or a directory, NotADirError, and so on.
         """
         out = _lib.ChildP()
-        with self._use() as ptr:
+        with _signals_held(), self._use() as ptr:
             err = self._lib.spawn(ptr, ctypes.byref(out))
+            child = Child(self._lib, out, self.args) if err == 0 else None
         _errors.check(err, filename=self._spawn_error_name(err))
-        return Child(self._lib, out, self.args)
+        return child
 
     def run(self, timeout=None):
         """Spawn and wait (exitstat_run) with the streams as configured.
@@ -507,7 +531,7 @@ def _join(first, rest):
 
 
 def run(args, *, timeout=None, capture=False, input=None, stdin=None, stdout=None,
-        stderr=None, **kwargs):
+        stderr=None, flags=0, **kwargs):
     """Run a command to its end and return a Result.
 
     timeout in seconds (None: forever): a child still running then is
@@ -516,7 +540,7 @@ def run(args, *, timeout=None, capture=False, input=None, stdin=None, stdout=Non
     capture=True pipes stdout and stderr (unless given) into result.stdout
     and result.stderr as bytes. input (bytes) is written to the child's stdin.
     Other keyword arguments (env, env_clear, cwd, flags) are Command's.
-    Spawn errors raise as Command.spawn() does. If waiting is interrupted
+    Spawn errors raise as Command.spawn() does. If run() is interrupted
     (KeyboardInterrupt), the child is killed before the exception goes on.
     """
     ms = timeout_ms(timeout)
@@ -528,33 +552,36 @@ def run(args, *, timeout=None, capture=False, input=None, stdin=None, stdout=Non
             raise ValueError("input and stdin both given")
         stdin = Stdio.PIPE
     piped = Stdio.PIPE in [s for s in (stdin, stdout, stderr) if isinstance(s, Stdio)]
-    with Command(args, stdin=stdin, stdout=stdout, stderr=stderr, **kwargs) as cmd:
-        child = cmd.spawn()
-    with child:
+    # KILL_ON_FREE: run() always waits for the end, so the flag only acts
+    # when an exception (Ctrl-C) leaves with the child running: closing it
+    # below then kills (its group) and reaps it. Should the exception come
+    # between spawn() returning and the assignment, the Child is the garbage
+    # collector's, and freeing it kills it all the same.
+    flags = CommandFlag(int_arg(flags, 0, UINT32_MAX, "flags")) | CommandFlag.KILL_ON_FREE
+    child = None
+    try:
+        with Command(args, stdin=stdin, stdout=stdout, stderr=stderr, flags=flags,
+                     **kwargs) as cmd:
+            child = cmd.spawn()
         out = err = None
         timed_out = False
         try:
-            try:
-                if piped:
-                    out, err, status = child.communicate(input, None if ms < 0 else timeout)
-                else:
-                    status = child.wait(None if ms < 0 else timeout)
-            except _errors.TimeoutExpired as e:
-                timed_out = True
-                out, err = e.stdout, e.stderr
-                status = child.stop(RUN_GRACE)
-                if piped:
-                    # the rest of what it wrote before it died
-                    try:
-                        more_out, more_err, _ = child.communicate(None, RUN_DRAIN)
-                    except _errors.TimeoutExpired as e2:
-                        more_out, more_err = e2.stdout, e2.stderr
-                    out, err = _join(out, more_out), _join(err, more_err)
-        except BaseException:
-            # interrupted (Ctrl-C) or failed: do not leave the child behind
-            try:
-                child.stop(0)
-            except Exception:
-                pass
-            raise
+            if piped:
+                out, err, status = child.communicate(input, None if ms < 0 else timeout)
+            else:
+                status = child.wait(None if ms < 0 else timeout)
+        except _errors.TimeoutExpired as e:
+            timed_out = True
+            out, err = e.stdout, e.stderr
+            status = child.stop(RUN_GRACE)
+            if piped:
+                # the rest of what it wrote before it died
+                try:
+                    more_out, more_err, _ = child.communicate(None, RUN_DRAIN)
+                except _errors.TimeoutExpired as e2:
+                    more_out, more_err = e2.stdout, e2.stderr
+                out, err = _join(out, more_out), _join(err, more_err)
+    finally:
+        if child is not None:
+            child.close()
     return Result(tuple(cmd.args), status, out, err, timed_out)
