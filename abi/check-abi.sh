@@ -94,15 +94,19 @@ if [ ! -f "$lib" ]; then
 fi
 
 if [ $update = 1 ]; then
-    # no build paths and only short locations, so that the dump changes only
-    # when the ABI does (or a declaration moves to another line)
+    # no paths, source locations or parameter names, so that the dump changes
+    # when the ABI does and not when code moves
     if ! abidw --headers-dir "$top/include" --drop-private-types --exported-interfaces-only \
-            --short-locs --no-corpus-path --no-comp-dir-path --out-file "$dump.tmp" "$lib"; then
+            --no-show-locs --no-parameter-names --no-corpus-path --no-comp-dir-path \
+            --out-file "$dump.tmp" "$lib"; then
         rm -f "$dump.tmp"
         echo "check-abi: abidw failed" >&2
         exit 2
     fi
-    mv "$dump.tmp" "$dump"
+    # the translation units' paths are relative to the build directory:
+    # keep their file names only, wherever the library was built
+    sed -E "s|^( *<abi-instr [^>]*path=')[^']*/([^'/]*')|\1\2|" "$dump.tmp" >"$dump"
+    rm -f "$dump.tmp"
     echo "check-abi: wrote $dump ($(wc -c <"$dump") bytes) from $(basename "$lib")"
     exit 0
 fi

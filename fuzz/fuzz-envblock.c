@@ -40,8 +40,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define MAX_BASE 12
-#define MAX_OPS 24
-#define MAX_STR 24
+#define MAX_OPS  24
+#define MAX_STR  24
 
 struct reader {
     const uint8_t *p;
@@ -160,8 +160,7 @@ static size_t model(char *const *base, size_t nbase, const struct change *ch, si
 }
 
 static void check_build(const exitstat_cmd *cmd, char *const *base, size_t nbase,
-                        const struct change *ch, size_t nch, int cleared,
-                        exitstat__ncmp_fn ncmp)
+                        const struct change *ch, size_t nch, int cleared, exitstat__ncmp_fn ncmp)
 {
     const char *want[MAX_BASE + MAX_OPS + 1];
     char **env = (char **)(uintptr_t)1;

@@ -134,8 +134,8 @@ static void round_trip(char **argv, size_t cut)
         /* refused, and nothing written */
         if (exitstat_win32_quote((const char *const *)argv, guard, sizeof(guard)) !=
                 EXITSTAT_EINVAL ||
-            guard[0] != 'x' || exitstat_win32_quote((const char *const *)argv, NULL, 0) !=
-                                   EXITSTAT_EINVAL)
+            guard[0] != 'x' ||
+            exitstat_win32_quote((const char *const *)argv, NULL, 0) != EXITSTAT_EINVAL)
             abort();
         for (r = w = p0; *r; r++)
             if (*r != '"')
@@ -166,8 +166,8 @@ static void split_differential(const uint8_t *data, size_t size, size_t cut)
     n = exitstat_win32_split(line, &split);
     nref = ref_split(line, REF_CL2A, &ref);
     if (n >= 0 && nref >= 0) {
-        if (n != nref || !ref_same_argv((const char *const *)split, (const char *const *)ref,
-                                        why, sizeof(why)))
+        if (n != nref ||
+            !ref_same_argv((const char *const *)split, (const char *const *)ref, why, sizeof(why)))
             abort();
         /* an unquoted argv[0] runs to a blank and may hold a '"': the quoter
          * refuses that one, which round_trip already covers */

@@ -125,7 +125,7 @@ static char *describe_checked(const exitstat_status *st, size_t size)
         break;
     case EXITSTAT_SIGNALED:
         if (!starts(full, (st->flags & EXITSTAT_F_EXCEPTION) ? "terminated by exception 0x"
-                                                              : "killed by signal "))
+                                                             : "killed by signal "))
             abort();
         break;
     case EXITSTAT_STOPPED:
@@ -208,12 +208,11 @@ static void check_wait(int wstatus, size_t size)
             WIFCONTINUED(ws) != (st.kind == EXITSTAT_CONTINUED) ||
             (kinds == 0) != (st.kind == EXITSTAT_UNKNOWN))
             abort();
-        if (WIFEXITED(ws) && (st.code != WEXITSTATUS(ws) || st.signal != 0 ||
-                              st.flags != EXITSTAT_F_CODE8))
+        if (WIFEXITED(ws) &&
+            (st.code != WEXITSTATUS(ws) || st.signal != 0 || st.flags != EXITSTAT_F_CODE8))
             abort();
-        if (WIFSIGNALED(ws) &&
-            (st.signal != WTERMSIG(ws) || st.code != 0 ||
-             st.flags != (WCOREDUMP(ws) ? EXITSTAT_F_COREDUMP : 0u)))
+        if (WIFSIGNALED(ws) && (st.signal != WTERMSIG(ws) || st.code != 0 ||
+                                st.flags != (WCOREDUMP(ws) ? EXITSTAT_F_COREDUMP : 0u)))
             abort();
         if (WIFSTOPPED(ws) && (st.signal != WSTOPSIG(ws) || st.code != 0 || st.flags != 0))
             abort();
@@ -299,8 +298,8 @@ static void check_shell(int32_t value, size_t size)
         want = (int)((uint32_t)value & 0xffu);
     if (exitstat_status_shell(&st) != want)
         abort();
-    if ((st.kind == EXITSTAT_SIGNALED) != ((value >= 129 && value <= 192) ||
-                                           (value >= 257 && value <= 320)))
+    if ((st.kind == EXITSTAT_SIGNALED) !=
+        ((value >= 129 && value <= 192) || (value >= 257 && value <= 320)))
         abort();
     free(describe_checked(&st, size));
     check_views(&st);

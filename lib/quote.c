@@ -167,21 +167,21 @@ static size_t split_pass(const char *p, char **argv, char *text, size_t *bytes)
 {
     size_t argc = 0, n = 0;
 
-#define EMIT(c)                                                                \
-    do {                                                                       \
-        if (text)                                                              \
-            text[n] = (c);                                                     \
-        n++;                                                                   \
+#define EMIT(c)                                                                                    \
+    do {                                                                                           \
+        if (text)                                                                                  \
+            text[n] = (c);                                                                         \
+        n++;                                                                                       \
     } while (0)
-#define BEGIN()                                                                \
-    do {                                                                       \
-        if (argv)                                                              \
-            argv[argc] = text + n;                                             \
+#define BEGIN()                                                                                    \
+    do {                                                                                           \
+        if (argv)                                                                                  \
+            argv[argc] = text + n;                                                                 \
     } while (0)
-#define END()                                                                  \
-    do {                                                                       \
-        EMIT('\0');                                                            \
-        argc++;                                                                \
+#define END()                                                                                      \
+    do {                                                                                           \
+        EMIT('\0');                                                                                \
+        argc++;                                                                                    \
     } while (0)
 
     if (*p == '\0') {

@@ -125,6 +125,13 @@ int exitstat_status_success(const exitstat_status *st)
     return st && st->kind == EXITSTAT_EXITED && st->code == 0;
 }
 
+/* 128 + sig as a shell shows it; -1 for a number no signal has (a struct
+ * the caller filled in), rather than an overflow */
+static int signal_plus_128(int32_t sig)
+{
+    return sig >= 0 && sig <= INT32_MAX - 128 ? 128 + sig : -1;
+}
+
 int exitstat_status_shell(const exitstat_status *st)
 {
     if (!st)
@@ -134,7 +141,7 @@ int exitstat_status_shell(const exitstat_status *st)
         return (int)(st->code & 0xff);
     case EXITSTAT_SIGNALED:
     case EXITSTAT_STOPPED:
-        return 128 + st->signal;
+        return signal_plus_128(st->signal);
     default:
         return -1;
     }
@@ -152,7 +159,7 @@ int32_t exitstat_status_errorlevel(const exitstat_status *st)
         return u <= INT32_MAX ? (int32_t)u : -(int32_t)(~u) - 1;
     }
     if (st->kind == EXITSTAT_SIGNALED)
-        return 128 + st->signal;
+        return signal_plus_128(st->signal);
     return -1;
 }
 

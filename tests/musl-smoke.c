@@ -57,9 +57,12 @@ static char tmpdir[] = "/tmp/exitstat-smoke-XXXXXX";
 #define CHECK(cond, ...) check_((cond) != 0, __LINE__, #cond, __VA_ARGS__)
 
 #if defined(__GNUC__)
-__attribute__((format(printf, 4, 5)))
+#  define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#  define PRINTF_LIKE(f, a)
 #endif
-static void check_(int ok, int line, const char *what, const char *fmt, ...);
+
+static void check_(int ok, int line, const char *what, const char *fmt, ...) PRINTF_LIKE(4, 5);
 
 static void check_(int ok, int line, const char *what, const char *fmt, ...)
 {
@@ -435,8 +438,8 @@ static void test_wait_and_kill(void)
         CHECK(exitstat_kill(c[0]) == 0, "%s", "kill");
         err = exitstat_wait(c[0], -1, &st);
         CHECK(err == 0 && is_signal(&st, SIGKILL, 1), "after kill: %s", text(&st));
-        CHECK(exitstat_wait(c[0], 0, &again) == 0 && memcmp(&st, &again, sizeof(st)) == 0,
-              "%s", "cached status differs");
+        CHECK(exitstat_wait(c[0], 0, &again) == 0 && memcmp(&st, &again, sizeof(st)) == 0, "%s",
+              "cached status differs");
         CHECK(exitstat_kill(c[0]) == 0 && exitstat_terminate(c[0]) == 0, "%s",
               "kill after the end");
         exitstat_child_free(c[0]);
@@ -583,8 +586,8 @@ static void test_communicate(void)
         err = exitstat_spawn(cmd, &child);
         CHECK(err == 0, "spawn pump: %s", exitstat_strerror(err));
         if (err == 0) {
-            err = exitstat_communicate(child, in, n, 30000, &out, &out_len, &err_buf, &err_len,
-                                       &st);
+            err =
+                exitstat_communicate(child, in, n, 30000, &out, &out_len, &err_buf, &err_len, &st);
             CHECK(err == 0 && is_exit(&st, 0), "communicate: %s, %s", exitstat_strerror(err),
                   text(&st));
             CHECK(out_len == n && out && memcmp(out, in, n) == 0 && out[n] == '\0',
@@ -731,8 +734,8 @@ static void test_fd_hygiene(void)
         return;
     }
     snprintf(script, sizeof(script), "test -e /proc/self/fd/%d", high);
-    CHECK(run_cmd(sh(script), &st) == 0 && is_exit(&st, 1), "fd %d reached the child: %s",
-          high, text(&st));
+    CHECK(run_cmd(sh(script), &st) == 0 && is_exit(&st, 1), "fd %d reached the child: %s", high,
+          text(&st));
 
     out = output_of(cmd_of((const char *const[]){self, "--child", "fds", NULL}), &st);
     CHECK(out && out[0] == '\0' && is_exit(&st, 0), "child has fds open above 2: [%s]",

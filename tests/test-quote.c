@@ -58,8 +58,7 @@ static void round_trip(const char *const *argv)
     for (rule = REF_CL2A; rule <= REF_UCRT; rule++) {
         ck_assert_int_eq(ref_split(line, (enum ref_rule)rule, &ref), (int)argc);
         if (!ref_same_argv((const char *const *)ref, argv, why, sizeof(why)))
-            ck_abort_msg("%s splitter on [%s]: %s", rule == REF_CL2A ? "CL2A" : "UCRT", line,
-                         why);
+            ck_abort_msg("%s splitter on [%s]: %s", rule == REF_CL2A ? "CL2A" : "UCRT", line, why);
         ref_free(ref);
     }
     free(line);
@@ -93,7 +92,8 @@ static const struct {
     {"x\"\" y", "\"x\\\"\\\" y\""},
     {"%PATH% & ^ | < > ( ) !", "\"%PATH% & ^ | < > ( ) !\""},
     {"*?", "*?"},
-    {"\xcf\x80 \xd0\xaf \xe9\x9f\xb3 \xf0\x9f\x98\x80", "\"\xcf\x80 \xd0\xaf \xe9\x9f\xb3 \xf0\x9f\x98\x80\""},
+    {"\xcf\x80 \xd0\xaf \xe9\x9f\xb3 \xf0\x9f\x98\x80",
+     "\"\xcf\x80 \xd0\xaf \xe9\x9f\xb3 \xf0\x9f\x98\x80\""},
     {"line\nbreak", "line\nbreak"},
 };
 #define N_CORPUS ((int)(sizeof(corpus) / sizeof(corpus[0])))
@@ -175,8 +175,7 @@ START_TEST(program_names)
     for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         argv[0] = cases[i].name;
         argv[1] = NULL;
-        ck_assert_int_eq(exitstat_win32_quote(argv, buf, sizeof(buf)),
-                         (int)strlen(cases[i].line));
+        ck_assert_int_eq(exitstat_win32_quote(argv, buf, sizeof(buf)), (int)strlen(cases[i].line));
         ck_assert_str_eq(buf, cases[i].line);
         round_trip(argv);
         argv[1] = "next arg";
@@ -372,8 +371,8 @@ static uint64_t test_seed(void)
 static void random_arg(char *buf, size_t size, int program)
 {
     static const char *const pieces[] = {
-        " ", "\t", "\"", "\\", "\\\\", "a", "b", "\n", "\xc3\xa9", "\xe2\x82\xac", "^",
-        "%", "&", "*", "\"\"", "\\\"", "x y",
+        " ", "\t", "\"", "\\", "\\\\", "a",    "b",   "\n", "\xc3\xa9", "\xe2\x82\xac",
+        "^", "%",  "&",  "*",  "\"\"", "\\\"", "x y",
     };
     size_t n = (size_t)(rng() % 10), len = 0, i;
 
@@ -401,8 +400,7 @@ START_TEST(random_vectors_round_trip)
     int v;
 
     rng_state = seed;
-    printf("quote: %d random vectors, seed 0x%" PRIx64 " (EXITSTAT_TEST_SEED)\n", VECTORS,
-           seed);
+    printf("quote: %d random vectors, seed 0x%" PRIx64 " (EXITSTAT_TEST_SEED)\n", VECTORS, seed);
     fflush(stdout);
     for (v = 0; v < VECTORS; v++) {
         size_t argc = 1 + (size_t)(rng() % MAXARGS), i;

@@ -258,8 +258,9 @@ START_TEST(negative_timeout_waits)
     /* any negative timeout is "forever", never "do not block"; a huge
      * positive one must not overflow into the past */
     for (i = 0; i < sizeof(forever) / sizeof(forever[0]); i++) {
-        exitstat_child *child = spawn_helper("sleep", "60");
+        /* timed from before the spawn: the child's 60 ms start when it does */
         int64_t t0 = now_us();
+        exitstat_child *child = spawn_helper("sleep", "60");
         exitstat_status st;
         size_t index = 9;
 

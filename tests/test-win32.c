@@ -29,19 +29,19 @@
 #include "tests.h"
 #include "testutil.h"
 
-#define SKIP_UNDER_WINE(why)                                                           \
-    do {                                                                               \
-        if (running_under_wine()) {                                                    \
-            printf("SKIP %s: %s\n", __func__, why);                                    \
-            fflush(stdout);                                                            \
-            return;                                                                    \
-        }                                                                              \
+#define SKIP_UNDER_WINE(why)                                                                       \
+    do {                                                                                           \
+        if (running_under_wine()) {                                                                \
+            printf("SKIP %s: %s\n", __func__, why);                                                \
+            fflush(stdout);                                                                        \
+            return;                                                                                \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_OK(expr)                                                                 \
-    do {                                                                               \
-        int err_ = (expr);                                                             \
-        ck_assert_msg(err_ == 0, "%s: %s", #expr, exitstat_strerror(err_));           \
+#define CHECK_OK(expr)                                                                             \
+    do {                                                                                           \
+        int err_ = (expr);                                                                         \
+        ck_assert_msg(err_ == 0, "%s: %s", #expr, exitstat_strerror(err_));                        \
     } while (0)
 
 /* ---- helpers ----------------------------------------------------------------- */
@@ -69,8 +69,8 @@ static char *narrow(const wchar_t *w)
 static void assert_status(const exitstat_status *st, int kind, int sig, int64_t code,
                           uint32_t flags, uint32_t raw)
 {
-    ck_assert_msg(st->kind == kind && st->signal == sig && st->code == code &&
-                      st->flags == flags && st->raw == raw,
+    ck_assert_msg(st->kind == kind && st->signal == sig && st->code == code && st->flags == flags &&
+                      st->raw == raw,
                   "status: kind %d signal %d code %lld flags 0x%x raw 0x%lx; want kind %d "
                   "signal %d code %lld flags 0x%x raw 0x%lx",
                   (int)st->kind, (int)st->signal, (long long)st->code, (unsigned)st->flags,
@@ -131,8 +131,8 @@ static wchar_t *make_tmpdir(void)
 
     ck_assert_ptr_nonnull(dir);
     ck_assert(n > 0 && n <= MAX_PATH);
-    _snwprintf(dir, 1024, L"%lsexitstat-win32-%lu-%ld", base,
-               (unsigned long)GetCurrentProcessId(), (long)InterlockedIncrement(&counter));
+    _snwprintf(dir, 1024, L"%lsexitstat-win32-%lu-%ld", base, (unsigned long)GetCurrentProcessId(),
+               (long)InterlockedIncrement(&counter));
     dir[1023] = L'\0';
     ck_assert_msg(CreateDirectoryW(dir, NULL), "CreateDirectoryW: %lu",
                   (unsigned long)GetLastError());
@@ -487,8 +487,8 @@ static HANDLE grandchild_of(exitstat_child *child)
     HANDLE gc;
 
     read_line(exitstat_child_stdio(child, 1), line, sizeof(line));
-    gc = OpenProcess(SYNCHRONIZE | PROCESS_QUERY_INFORMATION, FALSE,
-                     (DWORD)strtoul(line, NULL, 10));
+    gc =
+        OpenProcess(SYNCHRONIZE | PROCESS_QUERY_INFORMATION, FALSE, (DWORD)strtoul(line, NULL, 10));
     ck_assert_msg(gc != NULL, "OpenProcess(%s): %lu", line, (unsigned long)GetLastError());
     return gc;
 }
@@ -575,10 +575,30 @@ END_TEST
 /* ---- A1, A2, A8: quoting through a real child ------------------------------------- */
 
 static const char *const arg_corpus[] = {
-    "", " ", "\t", "a b", "\"", "\\", "\\\\", "a\\", "a\\\\", "\\\"", "\\\\\"", "\" \\\"",
-    "C:\\", "C:\\Program Files (x32)\\Common\\", "\\\\?\\C:\\x", "\\\\server\\share\\f",
-    "*", "?", "*.c", "%PATH%", "&|<>^()", "\xcf\x80 \xd0\xaf \xe9\x9f\xb3 \xc3\xa6 \xe2\x88\x9e",
-    "\xf0\x9f\x98\x80", NULL,
+    "",
+    " ",
+    "\t",
+    "a b",
+    "\"",
+    "\\",
+    "\\\\",
+    "a\\",
+    "a\\\\",
+    "\\\"",
+    "\\\\\"",
+    "\" \\\"",
+    "C:\\",
+    "C:\\Program Files (x32)\\Common\\",
+    "\\\\?\\C:\\x",
+    "\\\\server\\share\\f",
+    "*",
+    "?",
+    "*.c",
+    "%PATH%",
+    "&|<>^()",
+    "\xcf\x80 \xd0\xaf \xe9\x9f\xb3 \xc3\xa6 \xe2\x88\x9e",
+    "\xf0\x9f\x98\x80",
+    NULL,
 };
 
 /* args (after the behaviour) through the helper's argv and back */
@@ -670,8 +690,24 @@ static uint64_t test_seed(void)
 static void random_text(char *buf, size_t size, int quotes)
 {
     static const char *const pieces[] = {
-        " ", "\t", "\"", "\\", "\\\\", "a", "b", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
-        "^", "%", "&", "*", "?", "\"\"", "\\\"", "x y",
+        " ",
+        "\t",
+        "\"",
+        "\\",
+        "\\\\",
+        "a",
+        "b",
+        "\xc3\xa9",
+        "\xe2\x82\xac",
+        "\xf0\x9f\x98\x80",
+        "^",
+        "%",
+        "&",
+        "*",
+        "?",
+        "\"\"",
+        "\\\"",
+        "x y",
     };
     size_t n = (size_t)(rng() % 10), len = 0, i;
 
@@ -774,8 +810,7 @@ START_TEST(split_agrees_with_the_system)
             continue; /* CommandLineToArgvW makes up our own path for "" */
         n = system_split(line, &sys);
         ck_assert_int_eq(exitstat_win32_split(line, &ours), n);
-        if (!ref_same_argv((const char *const *)ours, (const char *const *)sys, why,
-                           sizeof(why)))
+        if (!ref_same_argv((const char *const *)ours, (const char *const *)sys, why, sizeof(why)))
             ck_abort_msg("split of [%s]: %s", line, why);
         exitstat_free(ours);
         free_argv(sys);
@@ -816,8 +851,8 @@ static void scripts_free(struct scripts *s)
 }
 
 /* run program (a script) with args from dir; its helper must have seen want */
-static void batch_round_trip(const struct scripts *s, const char *program,
-                             const char *const *args, const char *const *want)
+static void batch_round_trip(const struct scripts *s, const char *program, const char *const *args,
+                             const char *const *want)
 {
     exitstat_cmd *cmd = NULL;
     exitstat_status st;
@@ -834,8 +869,8 @@ static void batch_round_trip(const struct scripts *s, const char *program,
     while (want[nwant])
         nwant++;
     n = ref_split(out, REF_UCRT, &got);
-    ck_assert_msg(n == (int)nwant + 2 && strcmp(got[1], "cmdline") == 0,
-                  "%s: the helper got [%s]", program, out);
+    ck_assert_msg(n == (int)nwant + 2 && strcmp(got[1], "cmdline") == 0, "%s: the helper got [%s]",
+                  program, out);
     for (i = 0; i < nwant; i++)
         if (strcmp(got[i + 2], want[i]) != 0)
             ck_abort_msg("%s: argument %zu arrived as [%s], want [%s]; the helper got [%s]",
@@ -851,10 +886,30 @@ static void batch_round_trip(const struct scripts *s, const char *program,
 /* BatBadBut: commands, redirections, quotes, carets, trailing backslashes
  * (the Rust and Zig corpora), and friends */
 static const char *const bat_corpus[] = {
-    "&whoami", ">file.txt", "\"&echo hello", "abc\"&echo hello", "!TMP!", "key=\"value\"=5",
-    "hello^\"world", "\\", "\"\"", "", "a b", "x\" &echo INJECTED", "(x)", "a|b", "a<b>c",
-    "a,b;c=d", "^", "tab\there", "a\\\"b", "trail\\", "C:\\dir with space\\",
-    "\xc3\xa9t\xc3\xa9 \xe2\x82\xac", "*?", NULL,
+    "&whoami",
+    ">file.txt",
+    "\"&echo hello",
+    "abc\"&echo hello",
+    "!TMP!",
+    "key=\"value\"=5",
+    "hello^\"world",
+    "\\",
+    "\"\"",
+    "",
+    "a b",
+    "x\" &echo INJECTED",
+    "(x)",
+    "a|b",
+    "a<b>c",
+    "a,b;c=d",
+    "^",
+    "tab\there",
+    "a\\\"b",
+    "trail\\",
+    "C:\\dir with space\\",
+    "\xc3\xa9t\xc3\xa9 \xe2\x82\xac",
+    "*?",
+    NULL,
 };
 
 /* and expansions, which the %%cd:~,% trick keeps from happening */
@@ -865,12 +920,12 @@ static const char *const bat_percent[] = {
 /* Wine's cmd.exe is its own: it expands the %...% of a cmd /c line by rules of
  * its own, where the %%cd:~,% trick does not hold (nor is an undefined
  * variable kept as written, as on Windows) */
-#define WINE_CMD_TILDE                                                                 \
-    "Wine's cmd.exe %~1 drops every quote of the parameter, not only the outer pair "  \
+#define WINE_CMD_TILDE                                                                             \
+    "Wine's cmd.exe %~1 drops every quote of the parameter, not only the outer pair "              \
     "(NOTES.md section 3, the cmd.exe paragraph; this detail is not listed there)"
-#define WINE_CMD_PERCENT                                                               \
-    "Wine's cmd.exe expands %...% on a cmd /c line unlike Windows' (the %%cd:~,% "     \
-    "trick fails, undefined variables vanish): NOTES.md section 3, the cmd.exe "       \
+#define WINE_CMD_PERCENT                                                                           \
+    "Wine's cmd.exe expands %...% on a cmd /c line unlike Windows' (the %%cd:~,% "                 \
+    "trick fails, undefined variables vanish): NOTES.md section 3, the cmd.exe "                   \
     "paragraph (Wine cannot be the oracle for cmd.exe's escaping)"
 
 START_TEST(batch_forwards_every_argument)
@@ -1057,8 +1112,8 @@ START_TEST(sentinel_handle_not_inherited)
     _snwprintf(path, 1100, L"%ls\\sentinel", dir);
     path[1099] = L'\0';
     /* inheritable, so that only the handle list can keep it out */
-    h = CreateFileW(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
-                    &sa, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+    h = CreateFileW(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE, &sa,
+                    CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
     ck_assert(h != INVALID_HANDLE_VALUE);
     file_id(h, ours, sizeof(ours));
     snprintf(num, sizeof(num), "%llu", (unsigned long long)(uintptr_t)h);
@@ -1221,8 +1276,8 @@ END_TEST
 
 /* Wine's loader gives every process variables of its own (WINE*,
  * SystemDrive, SystemRoot), appended whatever the block said */
-#define WINE_ENV                                                                       \
-    "Wine appends WINE*, SystemDrive and SystemRoot to every process's "               \
+#define WINE_ENV                                                                                   \
+    "Wine appends WINE*, SystemDrive and SystemRoot to every process's "                           \
     "environment, after the block it was given (not in NOTES.md)"
 
 static int wine_adds(const char *e)
@@ -1713,8 +1768,8 @@ END_TEST
 
 START_TEST(invalid_utf8_refused)
 {
-    static const char *const bad[] = {"\x80", "a\xc3", "\xc0\x80", "\xed\xa0\x80", "\xff",
-                                      "a\xe2\x82", "\xf4\x90\x80\x80"};
+    static const char *const bad[] = {"\x80", "a\xc3",     "\xc0\x80",        "\xed\xa0\x80",
+                                      "\xff", "a\xe2\x82", "\xf4\x90\x80\x80"};
     exitstat_cmd *cmd = NULL;
     exitstat_child *child;
     size_t i;

@@ -144,7 +144,7 @@ int exitstat_communicate(exitstat_child *child, const void *input, size_t input_
     size_t written = 0;
     int64_t deadline;
     sigset_t pipe_set, old_mask;
-    int blocked = 0, pipe_was_pending = 0, got_epipe = 0, res = 0, i, active;
+    int blocked = 0, pipe_was_pending = 0, got_epipe = 0, last_pass = 0, res = 0, i, active;
 
     if (out)
         *out = NULL;
@@ -235,9 +235,19 @@ int exitstat_communicate(exitstat_child *child, const void *input, size_t input_
                     close_stream(child, s);
             }
         }
+        for (i = 0; i < 3 && child->stdio[i] < 0; i++)
+            ;
+        if (i == 3)
+            break; /* every stream ended: on to the wait */
+        /* Past the deadline, one more pass without waiting: a short read
+         * leaves a stream's end to be seen on the next pass, and a child that
+         * ended in time must not be reported as timed out for that. */
         if (exitstat__now_ns() >= deadline) {
-            res = EXITSTAT_ETIMEDOUT;
-            goto out;
+            if (last_pass) {
+                res = EXITSTAT_ETIMEDOUT;
+                goto out;
+            }
+            last_pass = 1;
         }
     }
     res = exitstat_wait(child, exitstat__poll_ms(deadline), st);

@@ -151,8 +151,7 @@ static int bat_arg(struct wbuf *b, const wchar_t *a)
     return 0;
 }
 
-static int batch_line(const exitstat_cmd *cmd, const wchar_t *script, wchar_t **app,
-                      wchar_t **line)
+static int batch_line(const exitstat_cmd *cmd, const wchar_t *script, wchar_t **app, wchar_t **line)
 {
     wchar_t sys[MAX_PATH + 1];
     UINT n = GetSystemDirectoryW(sys, MAX_PATH + 1);
@@ -201,8 +200,7 @@ static int batch_line(const exitstat_cmd *cmd, const wchar_t *script, wchar_t **
     return 0;
 }
 
-int exitstat__cmdline(const exitstat_cmd *cmd, const wchar_t *file, wchar_t **app,
-                      wchar_t **line)
+int exitstat__cmdline(const exitstat_cmd *cmd, const wchar_t *file, wchar_t **app, wchar_t **line)
 {
     char *u8;
     int n, err;

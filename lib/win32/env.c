@@ -132,7 +132,8 @@ static int ours_read(struct ours *o)
         return EXITSTAT_ENOMEM;
     for (p = o->block; *p; p += wcslen(p) + 1) {
         size_t len = wcslen(p);
-        int n = len > INT_MAX ? 0 : WideCharToMultiByte(CP_UTF8, 0, p, (int)len, NULL, 0, NULL, NULL);
+        int n =
+            len > INT_MAX ? 0 : WideCharToMultiByte(CP_UTF8, 0, p, (int)len, NULL, 0, NULL, NULL);
         if (n <= 0)
             return EXITSTAT_E2BIG;
         bytes += (size_t)n + 1;
@@ -145,8 +146,8 @@ static int ours_read(struct ours *o)
         return EXITSTAT_ENOMEM;
     for (p = o->block, i = 0; *p; p += wcslen(p) + 1, i++) {
         int len = (int)wcslen(p);
-        int n = WideCharToMultiByte(CP_UTF8, 0, p, len, o->store + at, (int)(bytes - at), NULL,
-                                    NULL);
+        int n =
+            WideCharToMultiByte(CP_UTF8, 0, p, len, o->store + at, (int)(bytes - at), NULL, NULL);
         if (n <= 0)
             return EXITSTAT_EIO;
         o->w[i] = p;

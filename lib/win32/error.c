@@ -14,13 +14,13 @@
 
 /* not in every mingw-w64's winerror.h */
 #ifndef ERROR_VIRUS_INFECTED
-#  define ERROR_VIRUS_INFECTED 225L
+#    define ERROR_VIRUS_INFECTED 225L
 #endif
 #ifndef ERROR_VIRUS_DELETED
-#  define ERROR_VIRUS_DELETED 226L
+#    define ERROR_VIRUS_DELETED 226L
 #endif
 #ifndef ERROR_ELEVATION_REQUIRED
-#  define ERROR_ELEVATION_REQUIRED 740L
+#    define ERROR_ELEVATION_REQUIRED 740L
 #endif
 
 static const struct {

@@ -6,8 +6,9 @@
  * blocks until there is data or EOF, WriteFile until the child has taken
  * what was written. So for the duration of the call each piped stream gets a
  * thread of its own (64 KiB of stack reserved):
- *  - stdin's writes the input in chunks and then closes the pipe; a child that
- *    closes its end first does not want the rest, which is not an error;
+ *  - stdin's writes the input in chunks and then closes the pipe at once (the
+ *    child may read to EOF before it writes the rest of its output); a child
+ *    that closes its end first does not want the rest, which is not an error;
  *  - stdout's and stderr's read to EOF into buffers that grow geometrically,
  *    binary-safe; a stream piped but not wanted (NULL out) is drained and
  *    discarded, so the child never blocks on it.
@@ -42,8 +43,9 @@ struct stream {
     int keep; /* 0: discard what is read */
     /* how it ended */
     int finished; /* EOF read, or all written (or the child closed its end) */
+    int closed;   /* the writer closed the pipe itself */
     int oom;
-    DWORD error;  /* a failure, 0 if none */
+    DWORD error; /* a failure, 0 if none */
 };
 
 static int stopped(struct stream *s)
@@ -123,8 +125,11 @@ static DWORD WINAPI writer(LPVOID arg)
         }
         s->written += done;
     }
-    if (s->written == s->in_len)
-        s->finished = 1;
+    if (s->written == s->in_len) {
+        /* the child reads to EOF before it ends: close at once, not later */
+        CloseHandle(s->pipe);
+        s->closed = s->finished = 1;
+    }
     return 0;
 }
 
@@ -226,7 +231,8 @@ stop:
             res = exitstat__from_win32(s->error);
         /* a stream at its end is done with: close our end */
         if (s->pipe && s->finished) {
-            CloseHandle(child->stdio[i]);
+            if (!s->closed)
+                CloseHandle(child->stdio[i]);
             child->stdio[i] = NULL;
         }
     }

@@ -48,8 +48,8 @@ struct plan {
     HANDLE parent[3]; /* our pipe ends, handed to the child object */
     HANDLE ours[3];   /* inheritable handles made for the spawn, closed after it */
     int nours;
-    HANDLE nul;       /* the NUL device, shared by every EXITSTAT_NULL stream */
-    HANDLE list[3];   /* PROC_THREAD_ATTRIBUTE_HANDLE_LIST */
+    HANDLE nul;     /* the NUL device, shared by every EXITSTAT_NULL stream */
+    HANDLE list[3]; /* PROC_THREAD_ATTRIBUTE_HANDLE_LIST */
     DWORD nlist;
 };
 
@@ -124,8 +124,8 @@ static int plan_stdio(const exitstat_cmd *cmd, struct plan *p)
         case EXITSTAT_NULL:
             if (!p->nul) {
                 p->nul = CreateFileW(L"NUL", GENERIC_READ | GENERIC_WRITE,
-                                     FILE_SHARE_READ | FILE_SHARE_WRITE, &inherit, OPEN_EXISTING,
-                                     0, NULL);
+                                     FILE_SHARE_READ | FILE_SHARE_WRITE, &inherit, OPEN_EXISTING, 0,
+                                     NULL);
                 if (p->nul == INVALID_HANDLE_VALUE) {
                     p->nul = NULL;
                     return exitstat__last_error();
@@ -151,9 +151,7 @@ static int plan_stdio(const exitstat_cmd *cmd, struct plan *p)
             if ((err = plan_dup(p, i, (HANDLE)cmd->stdio[i].handle)) < 0)
                 return err;
             break;
-        case EXITSTAT_MERGE:
-            p->child[i] = p->child[1];
-            break;
+        case EXITSTAT_MERGE: p->child[i] = p->child[1]; break;
         default: /* EXITSTAT_INHERIT */
             if ((err = plan_dup(p, i, GetStdHandle(std_id[i]))) < 0)
                 return err;
@@ -210,8 +208,7 @@ static int make_job(uint32_t flags, HANDLE *out)
     if (flags & EXITSTAT_KILL_ON_FREE) {
         memset(&info, 0, sizeof(info));
         info.BasicLimitInformation.LimitFlags = JOB_OBJECT_LIMIT_KILL_ON_JOB_CLOSE;
-        if (!SetInformationJobObject(job, JobObjectExtendedLimitInformation, &info,
-                                     sizeof(info))) {
+        if (!SetInformationJobObject(job, JobObjectExtendedLimitInformation, &info, sizeof(info))) {
             int err = exitstat__last_error();
             CloseHandle(job);
             return err;
@@ -340,8 +337,7 @@ int exitstat_spawn(const exitstat_cmd *cmd, exitstat_child **out)
     child->start_us = exitstat__now_us();
     error_mode_enter();
     /* bInheritHandles only with the list that limits it */
-    ok = CreateProcessW(app, line, NULL, NULL, p.nlist > 0, flags, env, cwd,
-                        &si.StartupInfo, &pi);
+    ok = CreateProcessW(app, line, NULL, NULL, p.nlist > 0, flags, env, cwd, &si.StartupInfo, &pi);
     err = ok ? 0 : exitstat__last_error();
     error_mode_leave();
     if (!ok)

@@ -30,7 +30,7 @@ int exitstat__utf16_n(const char *s, size_t len, wchar_t **out)
         n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, s, (int)len, NULL, 0);
         if (n <= 0)
             return GetLastError() == ERROR_NO_UNICODE_TRANSLATION ? EXITSTAT_EINVAL
-                                                                   : exitstat__last_error();
+                                                                  : exitstat__last_error();
     }
     w = malloc(((size_t)n + 1) * sizeof(*w));
     if (!w)
@@ -59,11 +59,10 @@ int exitstat__utf8(const wchar_t *s, char **out)
     if (len > INT_MAX)
         return EXITSTAT_E2BIG;
     if (len > 0) {
-        n = WideCharToMultiByte(CP_UTF8, WC_ERR_INVALID_CHARS, s, (int)len, NULL, 0, NULL,
-                                NULL);
+        n = WideCharToMultiByte(CP_UTF8, WC_ERR_INVALID_CHARS, s, (int)len, NULL, 0, NULL, NULL);
         if (n <= 0)
             return GetLastError() == ERROR_NO_UNICODE_TRANSLATION ? EXITSTAT_EINVAL
-                                                                   : exitstat__last_error();
+                                                                  : exitstat__last_error();
     }
     p = malloc((size_t)n + 1);
     if (!p)

@@ -232,8 +232,8 @@ static int wait_handles(HANDLE *h, size_t n, uint64_t deadline)
             w->h[1 + k] = h[first + k];
         w->n = (DWORD)(1 + k);
         w->any = any;
-        w->thread = CreateThread(NULL, 64 * 1024, worker_main, w,
-                                 STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
+        w->thread =
+            CreateThread(NULL, 64 * 1024, worker_main, w, STACK_SIZE_PARAM_IS_A_RESERVATION, NULL);
         if (!w->thread) {
             err = exitstat__last_error();
             goto out;
@@ -264,8 +264,8 @@ out:
     return err;
 }
 
-int exitstat_wait_any(exitstat_child *const *children, size_t n, int64_t timeout_ms,
-                      size_t *index, exitstat_status *out)
+int exitstat_wait_any(exitstat_child *const *children, size_t n, int64_t timeout_ms, size_t *index,
+                      exitstat_status *out)
 {
     HANDLE small[MAXIMUM_WAIT_OBJECTS], *h = small;
     uint64_t deadline;

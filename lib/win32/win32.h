@@ -15,8 +15,8 @@
 #include <windows.h>
 
 /* What this library sent a child (exitstat_child.sent) */
-#define EXITSTAT__SENT_TERM 0x1u  /* ended with exit code 143 (terminate) */
-#define EXITSTAT__SENT_KILL 0x2u  /* ended with exit code 137 (kill) */
+#define EXITSTAT__SENT_TERM  0x1u /* ended with exit code 143 (terminate) */
+#define EXITSTAT__SENT_KILL  0x2u /* ended with exit code 137 (kill) */
 #define EXITSTAT__SENT_BREAK 0x4u /* CTRL_BREAK_EVENT to its process group */
 
 /* The exit codes our kills leave: 128 + the signal, as a shell shows them */
@@ -37,15 +37,15 @@
  */
 struct exitstat_child {
     HANDLE process;
-    HANDLE job;       /* NEW_GROUP or KILL_ON_FREE: the job the child was created in */
+    HANDLE job; /* NEW_GROUP or KILL_ON_FREE: the job the child was created in */
     DWORD pid;
     uint32_t flags;   /* the command's EXITSTAT_NEW_GROUP | EXITSTAT_KILL_ON_FREE */
     HANDLE stdio[3];  /* the parent's pipe ends, NULL where not piped */
     int64_t start_us; /* exitstat__now_us() just before CreateProcessW */
 
     SRWLOCK lock;
-    int done;         /* status and usage are final */
-    unsigned sent;    /* EXITSTAT__SENT_* */
+    int done;      /* status and usage are final */
+    unsigned sent; /* EXITSTAT__SENT_* */
     exitstat_status status;
     exitstat_usage usage;
 };
@@ -80,8 +80,7 @@ int exitstat__is_batch(const wchar_t *file);
 /* cmdline.c: what CreateProcessW runs for the resolved file: the application
  * (file itself, or cmd.exe for a batch file; malloc'ed) and the command line
  * (malloc'ed) */
-int exitstat__cmdline(const exitstat_cmd *cmd, const wchar_t *file, wchar_t **app,
-                      wchar_t **line);
+int exitstat__cmdline(const exitstat_cmd *cmd, const wchar_t *file, wchar_t **app, wchar_t **line);
 
 /* wait.c */
 int64_t exitstat__now_us(void);

@@ -89,12 +89,9 @@ class Communicate(unittest.TestCase):
             self.assertEqual((out, err), (b"", b""))
             self.assertEqual((st.kind, st.code), (Kind.EXITED, 42))
 
-    # Library bug (lib/posix/pipes.c, the deadline check at the end of the
-    # poll loop): with timeout 0 the call gives up after its first pass even
-    # when that pass read everything, and a pipe's EOF is only seen on the
-    # pass after its last data, so an ended child's output never comes back
-    # in one call. Remove the decorator once the library is fixed.
-    @unittest.expectedFailure
+    # A pipe's end is seen on the pass after its last data: past the
+    # deadline communicate still makes that one more pass without waiting,
+    # so timeout 0 collects a child that has already ended.
     def test_zero_timeout_collects_an_ended_child(self):
         with exitstat.spawn(helper("write-out", 100), stdout=exitstat.PIPE) as child:
             child.wait(LONG)
