@@ -373,7 +373,9 @@ EXITSTAT_API int exitstat_cmd_resolve(const exitstat_cmd *cmd, char *buf, size_t
  * runtimes since Visual C++ 2008 ('""' for a quote inside quotes), and no
  * %VAR% or !VAR! is expanded. An argument holding a carriage return or line
  * feed cannot be passed so (EXITSTAT_EUNSAFE), nor can a line longer than
- * cmd.exe's 8191 characters (EXITSTAT_E2BIG). */
+ * cmd.exe's 8191 characters (EXITSTAT_E2BIG). cmd.exe run by name gets no
+ * such care: its arguments are quoted for the C runtime, and what cmd.exe
+ * makes of them (it expands %VAR% and obeys & | < >) is the caller's affair. */
 EXITSTAT_API int exitstat_spawn(const exitstat_cmd *cmd, exitstat_child **out);
 
 /* Wait up to timeout_ms for the child to end (negative: forever; 0: just

@@ -222,8 +222,9 @@ END_TEST
 
 START_TEST(timeout_zero_polls)
 {
-    exitstat_child *child = spawn_helper("sleep", "100");
+    /* timed from before the spawn: the child's 100 ms start when it does */
     int64_t start = now_us(), t0, took, polls = 0;
+    exitstat_child *child = spawn_helper("sleep", "100");
     exitstat_status st, again;
     int r;
 
@@ -372,7 +373,13 @@ START_TEST(wait_any_invalid)
 }
 END_TEST
 
-#define MANY 1024
+#ifdef _WIN32
+/* Under Wine 1024 children take 2-2.5 minutes to start and ~3 GB
+ * (shared/windows NOTES.md): 200 there, the size issue 4 asks of Wine. */
+#  define MANY 200
+#else
+#  define MANY 1024
+#endif
 
 /* what child i of the 1024 does, and so how it must end */
 static exitstat_cmd *many_cmd(int i, exitstat_status *want)

@@ -266,23 +266,32 @@ done:
     return err;
 }
 
-int exitstat__is_batch(const wchar_t *file)
+/* Does name (n units of it) end in .bat or .cmd, in any case, once the
+ * trailing dots and spaces Windows strips are gone ("x.bat. ." runs x.bat:
+ * CVE-2024-43402)? */
+static int batch_name(const wchar_t *name, size_t n)
 {
-    size_t n = wcslen(file);
     const wchar_t *ext;
     wchar_t lower[4];
     int i;
 
-    /* Windows strips trailing dots and spaces from a name: "x.bat. ." runs
-     * x.bat (CVE-2024-43402) */
-    while (n > 0 && (file[n - 1] == L'.' || file[n - 1] == L' '))
+    while (n > 0 && (name[n - 1] == L'.' || name[n - 1] == L' '))
         n--;
     if (n < 4)
         return 0;
-    ext = file + n - 4;
+    ext = name + n - 4;
     for (i = 0; i < 4; i++)
         lower[i] = ext[i] >= L'A' && ext[i] <= L'Z' ? (wchar_t)(ext[i] + 32) : ext[i];
     return wmemcmp(lower, L".bat", 4) == 0 || wmemcmp(lower, L".cmd", 4) == 0;
+}
+
+int exitstat__is_batch(const wchar_t *file)
+{
+    const wchar_t *last = last_component(file), *colon = wcschr(last, L':');
+
+    /* with a stream name ("x.bat::$DATA", "x.bat:s"), the file's own name
+     * counts too: a false alarm only costs an escaped command line */
+    return batch_name(file, wcslen(file)) || (colon && batch_name(last, (size_t)(colon - last)));
 }
 
 int exitstat_cmd_resolve(const exitstat_cmd *cmd, char *buf, size_t size)

@@ -442,10 +442,13 @@ class Run(unittest.TestCase):
     def test_sigint_is_left_to_the_child(self):
         # SIGINT to exitstat alone (not from a terminal to the group) does not
         # end it: it waits for the child and ends as the child does
-        p = subprocess.Popen([A.exitstat, 'run', '--', 'sh', '-c', 'sleep 0.5; exit 6'],
+        arg = unique_sleep(1)
+        p = subprocess.Popen([A.exitstat, 'run', '--', 'sh', '-c', 'sleep %s; exit 6' % arg],
                              stderr=subprocess.PIPE)
         try:
-            time.sleep(0.2)
+            # once the child runs, exitstat has its signals in hand (a fixed
+            # delay was too short for a sanitizer-built exitstat to start)
+            wait_for(lambda: processes_with(arg))
             p.send_signal(signal.SIGINT)
             _, err = p.communicate(timeout=10)
         finally:
