@@ -166,12 +166,13 @@ EXITSTAT_API int exitstat_status_from_shell(int value, exitstat_status *out);
 EXITSTAT_API int exitstat_status_success(const exitstat_status *st);
 
 /* What a POSIX shell's $? shows for st: EXITED: code & 0xFF; SIGNALED or
- * STOPPED: 128 + signal; otherwise (CONTINUED, UNKNOWN, NULL) -1. */
+ * STOPPED: 128 + signal (-1 if a filled-in signal makes that overflow an
+ * int); otherwise (CONTINUED, UNKNOWN, NULL) -1. */
 EXITSTAT_API int exitstat_status_shell(const exitstat_status *st);
 
 /* What cmd.exe's %ERRORLEVEL% shows for st: EXITED, or SIGNALED from a Windows
  * exception: the code as a signed 32-bit value (0xC0000005 -> -1073741819);
- * other SIGNALED: 128 + signal; otherwise -1. Note that -1 is also the
+ * other SIGNALED: 128 + signal (-1 on overflow, as above); otherwise -1. Note that -1 is also the
  * errorlevel of exit code 0xFFFFFFFF: look at st->kind to tell them apart. */
 EXITSTAT_API int32_t exitstat_status_errorlevel(const exitstat_status *st);
 

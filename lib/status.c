@@ -127,9 +127,10 @@ int exitstat_status_success(const exitstat_status *st)
 
 /* 128 + sig as a shell shows it; -1 for a number no signal has (a struct
  * the caller filled in), rather than an overflow */
+/* 128 + sig, or -1 where that sum is not an int (a filled-in struct only) */
 static int signal_plus_128(int32_t sig)
 {
-    return sig >= 0 && sig <= INT32_MAX - 128 ? 128 + sig : -1;
+    return sig <= INT32_MAX - 128 ? 128 + sig : -1;
 }
 
 int exitstat_status_shell(const exitstat_status *st)

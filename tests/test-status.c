@@ -321,6 +321,33 @@ START_TEST(views_of_a_killed_status)
 }
 END_TEST
 
+/* filled-in structs: 128 + signal wherever it is an int, -1 where it is not */
+START_TEST(views_of_filled_in_signals)
+{
+    exitstat_status st;
+
+    memset(&st, 0, sizeof(st));
+    st.kind = EXITSTAT_SIGNALED;
+    st.signal = -5;
+    ck_assert_int_eq(exitstat_status_shell(&st), 123);
+    ck_assert_int_eq(exitstat_status_errorlevel(&st), 123);
+    st.signal = INT32_MIN;
+    ck_assert_int_eq(exitstat_status_shell(&st), INT32_MIN + 128);
+    ck_assert_int_eq(exitstat_status_errorlevel(&st), INT32_MIN + 128);
+    st.signal = INT32_MAX - 128;
+    ck_assert_int_eq(exitstat_status_shell(&st), INT32_MAX);
+    ck_assert_int_eq(exitstat_status_errorlevel(&st), INT32_MAX);
+    st.signal = INT32_MAX - 127;
+    ck_assert_int_eq(exitstat_status_shell(&st), -1);
+    ck_assert_int_eq(exitstat_status_errorlevel(&st), -1);
+    st.kind = EXITSTAT_STOPPED;
+    ck_assert_int_eq(exitstat_status_shell(&st), -1);
+    st.signal = 19;
+    ck_assert_int_eq(exitstat_status_shell(&st), 147);
+    ck_assert_int_eq(exitstat_status_errorlevel(&st), -1);
+}
+END_TEST
+
 static void assert_describe(const exitstat_status *st, const char *want)
 {
     char buf[160];
@@ -514,6 +541,7 @@ Suite *suite_status(void)
     tc = tcase_create("views");
     tcase_add_test(tc, shell_view_of_wait_statuses);
     tcase_add_test(tc, views_of_a_killed_status);
+    tcase_add_test(tc, views_of_filled_in_signals);
     tcase_add_test(tc, describe_texts);
     tcase_add_test(tc, describe_is_snprintf_like);
     suite_add_tcase(s, tc);
