@@ -13,6 +13,11 @@
  *   epoll-pidfd   N x (posix_spawn with stdout to the pipe, pidfd_open,
  *                 epoll_ctl ADD); then epoll_wait (64 events at a time), and
  *                 waitid(P_PIDFD) and close for each ready pidfd
+ *   exitstat+epoll  the library's spawns as in the first way, each child's
+ *                 exitstat_child_handle (its pidfd) added to an epoll set,
+ *                 then for each ready one exitstat_wait(child, 0) and
+ *                 exitstat_child_free: what a caller with its own event loop
+ *                 does (pidfd path only: the portable path has no handle)
  * Each child (bench/sleeper.c) sleeps MS ms (default 200) and, just before it
  * exits, writes its index and its CLOCK_MONOTONIC time to one pipe shared by
  * all (16-byte writes, atomic). The parent notes when it learnt of each
@@ -20,9 +25,9 @@
  * exit. On a machine where spawning a thousand children takes longer than
  * 200 ms (this benchmark's machine is one), children would end while the
  * parent is still spawning, and their delay would measure the spawning, not
- * the noticing. So the children are paced: each waits at a gate (its stdin,
- * a pipe whose other end the parent closes once all have started, just before
- * it begins to collect), then sleeps 200 ms plus the time between the start
+ * the noticing. So the children are paced: each waits at a gate (a futex in
+ * a memfd, its stdin, which the parent opens once all have started, just
+ * before it begins to collect), then sleeps 200 ms plus the time between the start
  * of spawning and its own start: they end in the order and at the intervals
  * they were started, as they would have with a fast spawner, but all while
  * the parent collects. (Letting them all go at once instead measures only
@@ -43,12 +48,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/futex.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -69,7 +77,8 @@ struct result {
 struct fan {
     size_t n;
     int pipe[2];        /* the children's stdout: their exit records */
-    int gate[2];        /* the children's stdin: closing [1] lets them go */
+    int gate;           /* the children's stdin: a memfd holding the gate */
+    int *open;          /* the gate, mapped: 1 lets them go */
     int64_t *noticed;   /* [index]: CLOCK_MONOTONIC ns the parent learnt of the end */
     int64_t collect_ns; /* when the gate opened */
 };
@@ -81,8 +90,14 @@ static void fan_open(struct fan *f, size_t n)
     f->n = n;
     if (!(f->noticed = calloc(n, sizeof(*f->noticed))))
         die("out of memory");
-    if (pipe2(f->pipe, O_CLOEXEC) < 0 || pipe2(f->gate, O_CLOEXEC) < 0)
+    if (pipe2(f->pipe, O_CLOEXEC) < 0)
         die("pipe2: %s", strerror(errno));
+    if ((f->gate = memfd_create("bench-gate", MFD_CLOEXEC)) < 0 ||
+        ftruncate(f->gate, (off_t)sysconf(_SC_PAGESIZE)) < 0)
+        die("memfd: %s", strerror(errno));
+    f->open = mmap(NULL, sizeof(int), PROT_READ | PROT_WRITE, MAP_SHARED, f->gate, 0);
+    if (f->open == MAP_FAILED)
+        die("mmap: %s", strerror(errno));
     /* every record must fit without the parent reading while it spawns */
     if (fcntl(f->pipe[1], F_GETPIPE_SZ) < want && fcntl(f->pipe[1], F_SETPIPE_SZ, want) < want)
         die("cannot make a pipe of %d bytes: %s", want, strerror(errno));
@@ -91,9 +106,11 @@ static void fan_open(struct fan *f, size_t n)
 /* every child has started: let them go, and start collecting */
 static void fan_release(struct fan *f)
 {
-    close(f->gate[0]);
-    close(f->gate[1]);
+    __atomic_store_n(f->open, 1, __ATOMIC_RELEASE);
+    syscall(SYS_futex, f->open, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
     f->collect_ns = now_ns();
+    munmap(f->open, sizeof(int));
+    close(f->gate);
 }
 
 /* read the n exit records; store each child's notice delay (ms) in delays */
@@ -121,19 +138,13 @@ static void fan_args(size_t i, char *index, size_t size)
     snprintf(index, size, "%zu", i);
 }
 
-static void run_exitstat(struct fan *f, struct result *res)
+/* start f->n children through the library into kids */
+static void spawn_exitstat(struct fan *f, exitstat_child **kids)
 {
-    exitstat_child **kids = calloc(f->n, sizeof(*kids));
-    size_t *orig = calloc(f->n, sizeof(*orig));
-    size_t i, live, idx;
     char index[32], t0[32];
-    double w, c;
+    size_t i;
     int err;
 
-    if (!kids || !orig)
-        die("out of memory");
-    w = now_s();
-    c = cpu_s();
     snprintf(t0, sizeof(t0), "%lld", (long long)now_ns());
     for (i = 0; i < f->n; i++) {
         exitstat_cmd *cmd;
@@ -142,15 +153,29 @@ static void run_exitstat(struct fan *f, struct result *res)
             (err = exitstat_cmd_arg(cmd, sleep_ms)) < 0 ||
             (err = exitstat_cmd_arg(cmd, index)) < 0 ||
             (err = exitstat_cmd_arg(cmd, t0)) < 0 ||
-            (err = exitstat_cmd_stdio(cmd, 0, EXITSTAT_HANDLE, f->gate[0])) < 0 ||
+            (err = exitstat_cmd_stdio(cmd, 0, EXITSTAT_HANDLE, f->gate)) < 0 ||
             (err = exitstat_cmd_stdio(cmd, 1, EXITSTAT_HANDLE, f->pipe[1])) < 0 ||
             (err = exitstat_spawn(cmd, &kids[i])) < 0)
             die("exitstat: cannot spawn child %zu: %s", i, exitstat_strerror(err));
         exitstat_cmd_free(cmd);
-        orig[i] = i;
-        /* a pidfd to watch, or none: the portable path */
-        lib_path = exitstat_child_handle(kids[i]) >= 0 ? "pidfd" : "portable";
     }
+}
+
+static void run_exitstat(struct fan *f, struct result *res)
+{
+    exitstat_child **kids = calloc(f->n, sizeof(*kids));
+    size_t *orig = calloc(f->n, sizeof(*orig));
+    size_t i, live, idx;
+    double w, c;
+    int err;
+
+    if (!kids || !orig)
+        die("out of memory");
+    w = now_s();
+    c = cpu_s();
+    spawn_exitstat(f, kids);
+    for (i = 0; i < f->n; i++)
+        orig[i] = i;
     res->cpu_spawn = cpu_s() - c;
     fan_release(f);
     c = cpu_s();
@@ -188,7 +213,7 @@ static void run_epoll(struct fan *f, struct result *res)
     if ((ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
         die("epoll_create1: %s", strerror(errno));
     posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, f->gate[0], 0);
+    posix_spawn_file_actions_adddup2(&fa, f->gate, 0);
     posix_spawn_file_actions_adddup2(&fa, f->pipe[1], 1);
     argv[0] = (char *)(uintptr_t)sleeper;
     argv[1] = sleep_ms;
@@ -240,8 +265,59 @@ static void run_epoll(struct fan *f, struct result *res)
     free(pidfds);
 }
 
-#define NWAYS 2
-static const char *const way_name[NWAYS] = {"exitstat_wait_any", "epoll over pidfds"};
+static void run_exitstat_epoll(struct fan *f, struct result *res)
+{
+    exitstat_child **kids = calloc(f->n, sizeof(*kids));
+    struct epoll_event ev, evs[64];
+    size_t i, live;
+    double w, c;
+    int ep, err;
+
+    if (!kids)
+        die("out of memory");
+    if ((ep = epoll_create1(EPOLL_CLOEXEC)) < 0)
+        die("epoll_create1: %s", strerror(errno));
+    w = now_s();
+    c = cpu_s();
+    spawn_exitstat(f, kids);
+    for (i = 0; i < f->n; i++) {
+        ev.events = EPOLLIN;
+        ev.data.u64 = i;
+        if (epoll_ctl(ep, EPOLL_CTL_ADD, (int)exitstat_child_handle(kids[i]), &ev) < 0)
+            die("epoll_ctl: %s", strerror(errno));
+    }
+    res->cpu_spawn = cpu_s() - c;
+    fan_release(f);
+    c = cpu_s();
+    for (live = f->n; live > 0;) {
+        int k, got = epoll_wait(ep, evs, 64, -1);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            die("epoll_wait: %s", strerror(errno));
+        for (k = 0; k < got; k++) {
+            exitstat_status st;
+            i = (size_t)evs[k].data.u64;
+            if ((err = exitstat_wait(kids[i], 0, &st)) < 0)
+                die("exitstat_wait on a ready child: %s", exitstat_strerror(err));
+            f->noticed[i] = now_ns();
+            if (!exitstat_status_success(&st))
+                die("exitstat: child %zu ended with wait status %#x", i, (unsigned)st.raw);
+            exitstat_child_free(kids[i]); /* closes its pidfd: it leaves the set */
+            live--;
+        }
+    }
+    res->cpu_collect = cpu_s() - c;
+    res->wall = now_s() - w;
+    close(ep);
+    free(kids);
+}
+
+#define NWAYS 3
+#define EPOLL_WAY 1 /* the denominator */
+static const char *const way_name[NWAYS] = {"exitstat_wait_any", "epoll over pidfds",
+                                            "exitstat + epoll on its handles"};
+static int have_handle; /* the library gives pidfds: the third way works */
 
 static void report(size_t n, size_t rounds, struct result (*res)[NWAYS], double **delays,
                    const char *rerun)
@@ -258,6 +334,10 @@ static void report(size_t n, size_t rounds, struct result (*res)[NWAYS], double 
     printf("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
     for (w = 0; w < NWAYS; w++) {
         double wall, ratio;
+        if (w == 2 && !have_handle) {
+            printf("| %s | n/a: no handle on the portable path | | | | | | | |\n", way_name[w]);
+            continue;
+        }
         for (r = 0; r < rounds; r++)
             v[r] = res[r][w].wall * 1e3;
         wall = stat_median(v, rounds);
@@ -269,7 +349,7 @@ static void report(size_t n, size_t rounds, struct result (*res)[NWAYS], double 
         cc[w] = stat_median(v, rounds);
         for (r = 0; r < rounds; r++)
             v[r] = (res[r][w].cpu_spawn + res[r][w].cpu_collect) /
-                   (res[r][1].cpu_spawn + res[r][1].cpu_collect);
+                   (res[r][EPOLL_WAY].cpu_spawn + res[r][EPOLL_WAY].cpu_collect);
         ratio = stat_median(v, rounds);
         printf("| %s | %.0f | %.1f | %.1f | %.2f | %.3f | %.3f | %.3f | `%s` |\n", way_name[w],
                wall, cs[w], cc[w], ratio, stat_quantile(delays[w], n * rounds, 0.50),
@@ -310,6 +390,19 @@ int main(int argc, char **argv)
         }
     }
 
+    {
+        /* which wait path the library took when it was built */
+        exitstat_cmd *cmd;
+        exitstat_child *child;
+        exitstat_status st;
+        if (exitstat_cmd_new(&cmd, sleeper) < 0 || exitstat_cmd_arg(cmd, "0") < 0 ||
+            exitstat_spawn(cmd, &child) < 0 || exitstat_wait(child, -1, &st) < 0)
+            die("cannot run %s", sleeper);
+        have_handle = exitstat_child_handle(child) >= 0;
+        lib_path = have_handle ? "pidfd" : "portable";
+        exitstat_child_free(child);
+        exitstat_cmd_free(cmd);
+    }
     printf("### fan-out: N children, each sleeping %ld ms, paced to end while the parent "
            "collects them; %zu interleaved rounds\n\n",
            ms, rounds);
@@ -329,13 +422,17 @@ int main(int argc, char **argv)
             die("out of memory");
         for (r = 0; r < rounds; r++) {
             for (w = 0; w < NWAYS; w++) {
-                int way = (int)((size_t)w + r) % NWAYS; /* alternate which goes first */
+                int way = (int)((size_t)w + r) % NWAYS; /* rotate which goes first */
                 struct fan f;
+                if (way == 2 && !have_handle)
+                    continue;
                 fan_open(&f, n);
                 if (way == 0)
                     run_exitstat(&f, &res[r][0]);
-                else
+                else if (way == 1)
                     run_epoll(&f, &res[r][1]);
+                else
+                    run_exitstat_epoll(&f, &res[r][2]);
                 fan_close(&f, delays[way] + r * n);
             }
         }

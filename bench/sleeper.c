@@ -4,11 +4,12 @@
  *   bench-sleeper MS [INDEX [T0_NS]]
  *
  * Without T0_NS: sleeps MS milliseconds. With it (the fan-out's paced mode):
- * reads its stdin to the end first, a gate the parent opens by closing the
- * other end once every child has started, then sleeps until MS ms plus its
- * own start's distance from T0_NS (CLOCK_MONOTONIC ns, the parent's start of
- * spawning) after the gate opened: the children end in the order and at the
- * intervals they were started, all while the parent is collecting.
+ * waits at a gate first, an int at the start of the file its stdin is (a
+ * memfd the parent shares with every child), which the parent sets to 1 and
+ * wakes (futex) once every child has started; then sleeps until MS ms plus
+ * its own start's distance from T0_NS (CLOCK_MONOTONIC ns, the parent's start
+ * of spawning) after the gate opened: the children end in the order and at
+ * the intervals they were started, all while the parent is collecting.
  * When INDEX is given, it then writes one record {INDEX, CLOCK_MONOTONIC ns}
  * (16 bytes, under PIPE_BUF, so that the writes of many children to one pipe
  * never interleave) to stdout, and exits 0 at once. CLOCK_MONOTONIC is
@@ -19,8 +20,12 @@
  * SPDX-License-Identifier: MIT
  */
 #include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,15 +42,15 @@ int main(int argc, char **argv)
     int64_t start = now_ns(), until, rec[2];
     long long ms = argc > 1 ? strtoll(argv[1], NULL, 10) : 0;
     struct timespec ts;
-    char c;
-    ssize_t got;
 
     until = start + ms * 1000000;
     if (argc > 3) {
-        while ((got = read(0, &c, 1)) > 0 || (got < 0 && errno == EINTR))
-            ;
-        if (got < 0)
+        int *gate = mmap(NULL, sizeof(int), PROT_READ, MAP_SHARED, 0, 0);
+        if (gate == MAP_FAILED)
             return 3; /* no gate: a broken run, which the parent reports */
+        /* FUTEX_WAIT returns at once if the gate is already open */
+        while (__atomic_load_n(gate, __ATOMIC_ACQUIRE) == 0)
+            syscall(SYS_futex, gate, FUTEX_WAIT, 0, NULL, NULL, 0);
         until = now_ns() + ms * 1000000 + (start - strtoll(argv[3], NULL, 10));
     }
     ts.tv_sec = (time_t)(until / 1000000000);
