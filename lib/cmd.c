@@ -205,7 +205,7 @@ int exitstat_cmd_flags(exitstat_cmd *cmd, uint32_t flags)
 /*
  * The environment the child gets: the parent's (unless cleared) with the
  * command's changes applied in order, later ones winning. Names compare with
- * the backend's rule, ncmp (strncmp on POSIX; without case on Windows). The result is one
+ * the backend's rule, eq (the same bytes on POSIX; without case on Windows). The result is one
  * malloc'ed array of "name=value" pointers into base and into the command,
  * valid while both are; the order is base order, then new names in the order
  * they were set.
@@ -216,7 +216,12 @@ static size_t env_name_len(const char *entry)
     return eq ? (size_t)(eq - entry) : strlen(entry);
 }
 
-int exitstat__env_build(const exitstat_cmd *cmd, char *const *base, exitstat__ncmp_fn ncmp,
+int exitstat__name_eq_exact(const char *a, size_t alen, const char *b, size_t blen)
+{
+    return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+int exitstat__env_build(const exitstat_cmd *cmd, char *const *base, exitstat__name_eq_fn eq,
                         char ***out)
 {
     size_t nbase = 0, n = 0, i, j;
@@ -236,8 +241,13 @@ int exitstat__env_build(const exitstat_cmd *cmd, char *const *base, exitstat__nc
         int replaced = 0;
 
         for (j = 0; j < n;) {
-            if (env_name_len(env[j]) == c->name_len &&
-                ncmp(env[j], c->entry, c->name_len) == 0) {
+            int same = eq(env[j], env_name_len(env[j]), c->entry, c->name_len);
+
+            if (same < 0) {
+                free(env);
+                return same;
+            }
+            if (same) {
                 if (!c->unset && !replaced) {
                     env[j++] = c->entry; /* keep the position of the first one */
                     replaced = 1;
@@ -258,13 +268,14 @@ int exitstat__env_build(const exitstat_cmd *cmd, char *const *base, exitstat__nc
 }
 
 /* The value of name in a built environment, or NULL. */
-const char *exitstat__env_get(char *const *env, const char *name, exitstat__ncmp_fn ncmp)
+const char *exitstat__env_get(char *const *env, const char *name, exitstat__name_eq_fn eq)
 {
-    size_t len = strlen(name);
+    size_t len = strlen(name), elen;
 
-    for (; env && *env; env++)
-        if (env_name_len(*env) == len && (*env)[len] == '=' &&
-            ncmp(*env, name, len) == 0)
-            return *env + len + 1;
+    for (; env && *env; env++) {
+        elen = env_name_len(*env);
+        if ((*env)[elen] == '=' && eq(*env, elen, name, len) > 0)
+            return *env + elen + 1;
+    }
     return NULL;
 }

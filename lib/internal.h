@@ -70,15 +70,21 @@ struct exitstat_cmd {
 #define EXITSTAT__RUN_GRACE_MS 1000
 
 /* core: cmd.c */
-typedef int (*exitstat__ncmp_fn)(const char *a, const char *b, size_t n);
+/* 1 if two environment names (alen and blen bytes, not NUL-terminated) are
+ * the same name by the backend's rule, 0 if not, a negative EXITSTAT_E* code
+ * if it cannot tell (out of memory). The lengths may differ where a rule
+ * folds case: a UTF-8 name and its other case need not have the same length. */
+typedef int (*exitstat__name_eq_fn)(const char *a, size_t alen, const char *b, size_t blen);
+/* the POSIX rule: the same bytes */
+int exitstat__name_eq_exact(const char *a, size_t alen, const char *b, size_t blen);
 char *exitstat__strdup(const char *s);
 /* The child's environment: base (the parent's, unless the command clears it)
  * with the command's changes; *out is one malloc'ed NULL-terminated array of
  * "name=value" pointers into base and cmd. */
-int exitstat__env_build(const exitstat_cmd *cmd, char *const *base, exitstat__ncmp_fn ncmp,
+int exitstat__env_build(const exitstat_cmd *cmd, char *const *base, exitstat__name_eq_fn eq,
                         char ***out);
 /* The value of name in such an array, or NULL. */
-const char *exitstat__env_get(char *const *env, const char *name, exitstat__ncmp_fn ncmp);
+const char *exitstat__env_get(char *const *env, const char *name, exitstat__name_eq_fn eq);
 
 /* backend: validate a caller's descriptor/HANDLE for EXITSTAT_HANDLE */
 int exitstat__check_handle(intptr_t handle);

@@ -131,7 +131,7 @@ int exitstat__resolve(const exitstat_cmd *cmd, char *const *env, char **out)
             return EXITSTAT_ENOMEM;
         return 0;
     }
-    path = exitstat__env_get(env, "PATH", strncmp);
+    path = exitstat__env_get(env, "PATH", exitstat__name_eq_exact);
     return search_path(cmd->program, path ? path : default_path(), out);
 }
 
@@ -152,7 +152,7 @@ int exitstat_cmd_resolve(const exitstat_cmd *cmd, char *buf, size_t size)
         if (!S_ISDIR(sb.st_mode))
             return EXITSTAT_ENOTDIR;
     }
-    if ((err = exitstat__env_build(cmd, environ, strncmp, &env)) < 0)
+    if ((err = exitstat__env_build(cmd, environ, exitstat__name_eq_exact, &env)) < 0)
         return err;
     err = exitstat__resolve(cmd, env, &file);
     free(env);

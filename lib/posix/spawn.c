@@ -432,7 +432,7 @@ int exitstat_spawn(const exitstat_cmd *cmd, exitstat_child **out)
         return EXITSTAT_ENOMEM;
     /* the parent's environment, read now: a command spawned twice sees changes */
     if (cmd->nenv > 0 || cmd->env_clear)
-        err = exitstat__env_build(cmd, environ, strncmp, &env);
+        err = exitstat__env_build(cmd, environ, exitstat__name_eq_exact, &env);
     else
         err = 0;
     if (err < 0)

@@ -57,32 +57,37 @@ static int name_cmp(const wchar_t *a, size_t alen, const wchar_t *b, size_t blen
     return r == CSTR_LESS_THAN ? -1 : r == CSTR_EQUAL ? 0 : 1;
 }
 
-/* exitstat__env_build's comparison of two n-byte UTF-8 names: 0 if equal
- * without case. UTF-8 never needs more UTF-16 units than bytes. */
-static int ncmp_nocase(const char *a, const char *b, size_t n)
+/* exitstat__env_build's comparison of two UTF-8 names: 1 if the same name
+ * without case, as Windows compares them in UTF-16. The byte lengths may
+ * differ (U+2C65 and its upper case U+023A are 3 and 2 bytes). UTF-8 never
+ * needs more UTF-16 units than bytes. */
+static int name_eq_nocase(const char *a, size_t alen, const char *b, size_t blen)
 {
     wchar_t sa[128], sb[128], *wa = sa, *wb = sb;
-    int la, lb, r = 1;
+    int la, lb, r;
 
-    if (n == 0)
-        return 0;
-    if (n > INT_MAX)
-        return 1;
-    if (n > EXITSTAT__ARRAY_SIZE(sa)) {
-        wa = malloc(n * sizeof(*wa));
-        wb = malloc(n * sizeof(*wb));
-        if (!wa || !wb)
-            goto out;
+    if (alen == 0 || blen == 0)
+        return alen == blen;
+    if (alen > INT_MAX || blen > INT_MAX)
+        return alen == blen && memcmp(a, b, alen) == 0;
+    if (alen > EXITSTAT__ARRAY_SIZE(sa) && !(wa = exitstat__malloc(alen * sizeof(*wa))))
+        return EXITSTAT_ENOMEM;
+    if (blen > EXITSTAT__ARRAY_SIZE(sb) && !(wb = exitstat__malloc(blen * sizeof(*wb)))) {
+        if (wa != sa)
+            free(wa);
+        return EXITSTAT_ENOMEM;
     }
-    la = MultiByteToWideChar(CP_UTF8, 0, a, (int)n, wa, (int)n);
-    lb = MultiByteToWideChar(CP_UTF8, 0, b, (int)n, wb, (int)n);
+    la = MultiByteToWideChar(CP_UTF8, 0, a, (int)alen, wa, (int)alen);
+    lb = MultiByteToWideChar(CP_UTF8, 0, b, (int)blen, wb, (int)blen);
+    /* names were checked as UTF-8 when set; a failure here: compare bytes */
     if (la > 0 && lb > 0)
-        r = name_cmp(wa, (size_t)la, wb, (size_t)lb) != 0;
-out:
-    if (wa != sa) {
+        r = name_cmp(wa, (size_t)la, wb, (size_t)lb) == 0;
+    else
+        r = alen == blen && memcmp(a, b, alen) == 0;
+    if (wa != sa)
         free(wa);
+    if (wb != sb)
         free(wb);
-    }
     return r;
 }
 
@@ -160,13 +165,14 @@ static int ours_read(struct ours *o)
     return 0;
 }
 
-/* Does the command set or unset this name itself? */
+/* Does the command set or unset this name itself? (names of ASCII letters
+ * only: no allocation, so no error) */
 static int cmd_names(const exitstat_cmd *cmd, const char *name)
 {
     size_t i, len = strlen(name);
 
     for (i = 0; i < cmd->nenv; i++)
-        if (cmd->env[i].name_len == len && ncmp_nocase(cmd->env[i].entry, name, len) == 0)
+        if (name_eq_nocase(cmd->env[i].entry, cmd->env[i].name_len, name, len) == 1)
             return 1;
     return 0;
 }
@@ -222,7 +228,7 @@ int exitstat__env_block(const exitstat_cmd *cmd, wchar_t **out)
     if (cmd->env_clear && !cmd_names(cmd, "SYSTEMROOT") && (err = systemroot_entry(&sysroot)) < 0)
         goto done;
 
-    if ((err = exitstat__env_build(cmd, o.u, ncmp_nocase, &env)) < 0)
+    if ((err = exitstat__env_build(cmd, o.u, name_eq_nocase, &env)) < 0)
         goto done;
     while (env[n])
         n++;
