@@ -104,12 +104,11 @@ static void env_of(exitstat_cmd *cmd, struct env_list *e)
     e->entry = malloc((e->n + 1) * sizeof(*e->entry));
     ck_assert_ptr_nonnull(e->entry);
     for (i = 0; i < e->len; i += strlen(e->buf + i) + 1) {
-        /* Known Wine deviation: Wine's loader adds its own variables
-         * (WINEDATADIR, WINEHOMEDIR, WINECONFIGDIR, WINEDLLDIRn,
-         * WINELOADER, ...; Wine's dlls/ntdll/unix/env.c) to every process's
-         * environment, cleared or not; on Windows none of them exist, so
-         * the Windows expectation stands for everything else. */
-        if (running_under_wine() && strncmp(e->buf + i, "WINE", 4) == 0)
+        /* Known Wine deviation W6: Wine's loader adds variables of its own
+         * to every process's environment, cleared or not; on Windows none
+         * of them exist, so the Windows expectation stands for the rest.
+         * (No test here sets SystemDrive or SystemRoot itself.) */
+        if (wine_env_entry(e->buf + i))
             continue;
         e->entry[k++] = e->buf + i;
     }

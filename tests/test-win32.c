@@ -7,9 +7,9 @@
  * exitstat_wait_any beyond the 64 handles of WaitForMultipleObjects (in the
  * suite "win32-many", which has a meson test of its own with a long timeout).
  *
- * Where Wine 8.0 differs from Windows (../shared/windows/NOTES.md, section
- * 3), a test keeps the Windows expectation and, under Wine, prints
- * "SKIP <test>: <why>" and returns.
+ * Where Wine 8.0 differs from Windows (tests/wine-deviations.md), a test
+ * keeps the Windows expectation and, under Wine, prints "SKIP <test>: <why>"
+ * and returns.
  *
  * Every test runs between leak_check_begin and leak_check_end: no handle and
  * no child process may outlive it.
@@ -20,6 +20,7 @@
 #include <shellapi.h>
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,33 @@
     } while (0)
 
 /* ---- helpers ----------------------------------------------------------------- */
+
+/* The children here get NUL for every stream a test does not set: none reads
+ * the runner's stdin, and nothing they write lands in the test log. */
+static void nul_stdio(exitstat_cmd *cmd)
+{
+    int i;
+
+    for (i = 0; i < 3; i++)
+        CHECK_OK(exitstat_cmd_stdio(cmd, i, EXITSTAT_NULL, 0));
+}
+
+/* helper_cmd, with NUL streams */
+static exitstat_cmd *hcmd(const char *behaviour, ...)
+{
+    exitstat_cmd *cmd = NULL;
+    const char *arg;
+    va_list ap;
+
+    CHECK_OK(exitstat_cmd_new(&cmd, helper_path()));
+    CHECK_OK(exitstat_cmd_arg(cmd, behaviour));
+    va_start(ap, behaviour);
+    while ((arg = va_arg(ap, const char *)) != NULL)
+        CHECK_OK(exitstat_cmd_arg(cmd, arg));
+    va_end(ap);
+    nul_stdio(cmd);
+    return cmd;
+}
 
 static wchar_t *wide(const char *s)
 {
@@ -249,7 +277,7 @@ START_TEST(exit_codes_keep_32_bits)
     char arg[16];
 
     snprintf(arg, sizeof(arg), "%lu", (unsigned long)code);
-    cmd = helper_cmd("exit", arg, NULL);
+    cmd = hcmd("exit", arg, NULL);
     CHECK_OK(exitstat_spawn(cmd, &child));
     exitstat_cmd_free(cmd);
     CHECK_OK(exitstat_wait(child, 20000, &st));
@@ -265,7 +293,7 @@ START_TEST(access_violation_is_sigsegv)
 {
     exitstat_status st;
 
-    helper_run(helper_cmd("crash", NULL), &st);
+    helper_run(hcmd("crash", NULL), &st);
     assert_status(&st, EXITSTAT_SIGNALED, 11, 0xC0000005, EXITSTAT_F_EXCEPTION, 0xC0000005);
 }
 END_TEST
@@ -284,7 +312,7 @@ static exitstat_child *spawn_flags(exitstat_cmd *cmd, uint32_t flags)
 
 START_TEST(terminate_is_sigterm_143)
 {
-    exitstat_child *child = spawn_flags(helper_cmd("sleep", "60000", NULL), 0);
+    exitstat_child *child = spawn_flags(hcmd("sleep", "60000", NULL), 0);
     exitstat_status st, again;
 
     CHECK_OK(exitstat_terminate(child));
@@ -303,7 +331,7 @@ END_TEST
 
 START_TEST(kill_is_sigkill_137)
 {
-    exitstat_child *child = spawn_flags(helper_cmd("sleep", "60000", NULL), 0);
+    exitstat_child *child = spawn_flags(hcmd("sleep", "60000", NULL), 0);
     exitstat_status st;
     exitstat_usage u;
 
@@ -319,7 +347,7 @@ END_TEST
 
 START_TEST(usage_of_a_child)
 {
-    exitstat_child *child = spawn_flags(helper_cmd("sleep", "300", NULL), 0);
+    exitstat_child *child = spawn_flags(hcmd("sleep", "300", NULL), 0);
     exitstat_status st;
     exitstat_usage u;
 
@@ -335,7 +363,7 @@ START_TEST(usage_of_a_child)
         ck_assert_msg(u.maxrss_kib == -1 || u.maxrss_kib > 0, "maxrss %lld",
                       (long long)u.maxrss_kib);
         SKIP_UNDER_WINE("the peak working set of an ended process is often 0 under Wine "
-                        "(K32GetProcessMemoryInfo; not in NOTES.md)");
+                        "(K32GetProcessMemoryInfo)" WINE_DEV("W5"));
     }
     ck_assert_msg(u.maxrss_kib > 0, "maxrss %lld", (long long)u.maxrss_kib);
 }
@@ -343,7 +371,7 @@ END_TEST
 
 START_TEST(kill_after_exit_sends_nothing)
 {
-    exitstat_child *child = spawn_flags(helper_cmd("exit", "7", NULL), 0);
+    exitstat_child *child = spawn_flags(hcmd("exit", "7", NULL), 0);
     exitstat_status st;
 
     /* ended, but its status not collected yet */
@@ -361,9 +389,9 @@ START_TEST(our_codes_from_the_child_itself_are_exits)
 {
     exitstat_status st;
 
-    helper_run(helper_cmd("exit", "137", NULL), &st);
+    helper_run(hcmd("exit", "137", NULL), &st);
     assert_status(&st, EXITSTAT_EXITED, 0, 137, 0, 137);
-    helper_run(helper_cmd("exit", "143", NULL), &st);
+    helper_run(hcmd("exit", "143", NULL), &st);
     assert_status(&st, EXITSTAT_EXITED, 0, 143, 0, 143);
 }
 END_TEST
@@ -372,7 +400,7 @@ START_TEST(signal_numbers)
 {
     static const int nosys[] = {1, 2, 3, 4, 5, 6, 7, 8, 11, 13, 14};
     static const int invalid[] = {0, -1, 10, 12, 16, 31, 64};
-    exitstat_child *child = spawn_flags(helper_cmd("sleep", "60000", NULL), 0);
+    exitstat_child *child = spawn_flags(hcmd("sleep", "60000", NULL), 0);
     exitstat_status st;
     size_t i;
 
@@ -391,7 +419,7 @@ END_TEST
 /* a trap-term helper in a new group, ready for its CTRL_BREAK */
 static exitstat_child *trap_term_group(void)
 {
-    exitstat_cmd *cmd = helper_cmd("trap-term", NULL);
+    exitstat_cmd *cmd = hcmd("trap-term", NULL);
     exitstat_child *child;
     char line[32];
 
@@ -408,7 +436,7 @@ START_TEST(terminate_new_group_sends_ctrl_break)
     exitstat_status st;
 
     SKIP_UNDER_WINE("GenerateConsoleCtrlEvent cannot reach a child under headless Wine "
-                    "(error 12 or 6): NOTES.md section 3, GenerateConsoleCtrlEvent row");
+                    "(error 12 or 6)" WINE_DEV("W1"));
     if (!GetConsoleWindow()) {
         printf("SKIP %s: no console to share with the child\n", __func__);
         return;
@@ -454,7 +482,7 @@ static DWORD WINAPI wait_thread(LPVOID arg)
 
 START_TEST(threads_wait_one_child)
 {
-    exitstat_child *child = spawn_flags(helper_cmd("sleep", "60000", NULL), 0);
+    exitstat_child *child = spawn_flags(hcmd("sleep", "60000", NULL), 0);
     struct waiter w[2];
     HANDLE t[2];
     int i;
@@ -504,7 +532,7 @@ static void assert_ended_with(HANDLE h, DWORD want)
 
 START_TEST(kill_new_group_ends_the_tree)
 {
-    exitstat_cmd *cmd = helper_cmd("tree", "60000", NULL);
+    exitstat_cmd *cmd = hcmd("tree", "60000", NULL);
     exitstat_child *child;
     exitstat_status st;
     HANDLE gc;
@@ -530,7 +558,7 @@ END_TEST
 
 START_TEST(kill_new_group_reaches_the_job_after_the_leader)
 {
-    exitstat_cmd *cmd = helper_cmd("grandchild", "60000", NULL);
+    exitstat_cmd *cmd = hcmd("grandchild", "60000", NULL);
     exitstat_child *child;
     exitstat_status st, again;
     HANDLE gc;
@@ -553,7 +581,7 @@ END_TEST
 
 START_TEST(kill_on_free_ends_the_tree)
 {
-    exitstat_cmd *cmd = helper_cmd("tree", "60000", NULL);
+    exitstat_cmd *cmd = hcmd("tree", "60000", NULL);
     exitstat_child *child;
     HANDLE gc, leader;
 
@@ -604,7 +632,7 @@ static const char *const arg_corpus[] = {
 /* args (after the behaviour) through the helper's argv and back */
 static void child_round_trip(const char *const *args)
 {
-    exitstat_cmd *cmd = helper_cmd("argv", NULL);
+    exitstat_cmd *cmd = hcmd("argv", NULL);
     exitstat_status st;
     size_t len;
     char *out;
@@ -662,7 +690,7 @@ START_TEST(command_line_is_the_quoted_argv)
     size_t len;
 
     ck_assert_int_lt(exitstat_win32_quote(argv, want, sizeof(want)), (int)sizeof(want));
-    cmd = helper_cmd("cmdline", NULL);
+    cmd = hcmd("cmdline", NULL);
     CHECK_OK(exitstat_cmd_argv(cmd, argv + 2));
     out = capture(cmd, &st, &len, NULL);
     assert_status(&st, EXITSTAT_EXITED, 0, 0, 0, 0);
@@ -861,6 +889,7 @@ static void batch_round_trip(const struct scripts *s, const char *program, const
     int n;
 
     CHECK_OK(exitstat_cmd_new(&cmd, program));
+    nul_stdio(cmd);
     CHECK_OK(exitstat_cmd_argv(cmd, args));
     CHECK_OK(exitstat_cmd_cwd(cmd, dir));
     out = capture(cmd, &st, &len, &err);
@@ -922,11 +951,10 @@ static const char *const bat_percent[] = {
  * variable kept as written, as on Windows) */
 #define WINE_CMD_TILDE                                                                             \
     "Wine's cmd.exe %~1 drops every quote of the parameter, not only the outer pair "              \
-    "(NOTES.md section 3, the cmd.exe paragraph; this detail is not listed there)"
+    WINE_DEV("W2a")
 #define WINE_CMD_PERCENT                                                                           \
     "Wine's cmd.exe expands %...% on a cmd /c line unlike Windows' (the %%cd:~,% "                 \
-    "trick fails, undefined variables vanish): NOTES.md section 3, the cmd.exe "                   \
-    "paragraph (Wine cannot be the oracle for cmd.exe's escaping)"
+    "trick fails, undefined variables vanish)" WINE_DEV("W2b")
 
 START_TEST(batch_forwards_every_argument)
 {
@@ -1028,6 +1056,7 @@ static char *batch_raw(const struct scripts *s, const char *program, const char 
     size_t len;
 
     CHECK_OK(exitstat_cmd_new(&cmd, program));
+    nul_stdio(cmd);
     CHECK_OK(exitstat_cmd_arg(cmd, arg));
     CHECK_OK(exitstat_cmd_cwd(cmd, dir));
     out = capture(cmd, &st, &len, &err);
@@ -1062,7 +1091,7 @@ START_TEST(batch_detected_in_any_spelling)
         char *p = path_in(s.dir, names[i]);
         if (wcschr(names[i], L':') && running_under_wine()) {
             /* the file's default data stream, named */
-            printf("SKIP %s (%ls): Wine has no NTFS streams (not in NOTES.md)\n", __func__,
+            printf("SKIP %s (%ls): Wine has no NTFS streams" WINE_DEV("W3") "\n", __func__,
                    names[i]);
             free(p);
             continue;
@@ -1109,6 +1138,7 @@ START_TEST(batch_not_found_by_bare_name)
     exitstat_cmd_free(cmd);
     /* named in full, it is found and runs */
     CHECK_OK(exitstat_cmd_new(&cmd, "fwd.bat"));
+    nul_stdio(cmd);
     CHECK_OK(exitstat_cmd_env(cmd, "PATH", dir));
     want = path_in(s.dir, L"fwd.bat");
     ck_assert_int_eq(exitstat_cmd_resolve(cmd, buf, sizeof(buf)), (int)strlen(want));
@@ -1155,13 +1185,13 @@ START_TEST(sentinel_handle_not_inherited)
     file_id(h, ours, sizeof(ours));
     snprintf(num, sizeof(num), "%llu", (unsigned long long)(uintptr_t)h);
 
-    out = capture(helper_cmd("fileid", num, NULL), &st, &len, NULL);
+    out = capture(hcmd("fileid", num, NULL), &st, &len, NULL);
     assert_status(&st, EXITSTAT_EXITED, 0, 0, 0, 0);
     ck_assert_msg(strcmp(out, ours) != 0, "the child can use our handle %s", num);
     free(out);
 
     /* given on purpose, the same file arrives */
-    cmd = helper_cmd("fileid", "in", NULL);
+    cmd = hcmd("fileid", "in", NULL);
     CHECK_OK(exitstat_cmd_stdio(cmd, 0, EXITSTAT_HANDLE, (intptr_t)h));
     out = capture(cmd, &st, &len, NULL);
     ck_assert_str_eq(out, ours);
@@ -1190,7 +1220,9 @@ static DWORD WINAPI spawn_sleepers(LPVOID arg)
         if (exitstat_cmd_new(&cmd, helper_path()) < 0)
             break;
         if (exitstat_cmd_arg(cmd, "sleep") == 0 && exitstat_cmd_arg(cmd, "60000") == 0 &&
+            exitstat_cmd_stdio(cmd, 0, EXITSTAT_NULL, 0) == 0 &&
             exitstat_cmd_stdio(cmd, 1, EXITSTAT_PIPE, 0) == 0 &&
+            exitstat_cmd_stdio(cmd, 2, EXITSTAT_NULL, 0) == 0 &&
             exitstat_spawn(cmd, &s->kids[s->n]) == 0)
             s->n++;
         exitstat_cmd_free(cmd);
@@ -1214,7 +1246,7 @@ START_TEST(concurrent_spawns_do_not_share_pipes)
     for (i = 0; i < 12; i++) {
         int64_t t0 = now_ms(), took;
         size_t len;
-        char *out = capture(helper_cmd("write-out", "100", NULL), &st, &len, NULL);
+        char *out = capture(hcmd("write-out", "100", NULL), &st, &len, NULL);
         took = now_ms() - t0;
         ck_assert_uint_eq(len, 100);
         ck_assert_msg(took < 20000, "EOF took %lld ms", (long long)took);
@@ -1242,7 +1274,7 @@ START_TEST(same_handle_for_stdout_and_stderr)
 
     /* the caller's own pipe, on both streams */
     ck_assert(CreatePipe(&r, &w, NULL, 0));
-    cmd = helper_cmd("write-both", "10000", NULL);
+    cmd = hcmd("write-both", "10000", NULL);
     CHECK_OK(exitstat_cmd_stdio(cmd, 1, EXITSTAT_HANDLE, (intptr_t)w));
     CHECK_OK(exitstat_cmd_stdio(cmd, 2, EXITSTAT_HANDLE, (intptr_t)w));
     CHECK_OK(exitstat_spawn(cmd, &child));
@@ -1257,7 +1289,7 @@ START_TEST(same_handle_for_stdout_and_stderr)
     exitstat_child_free(child);
 
     /* a pipe of ours, merged */
-    cmd = helper_cmd("write-both", "10000", NULL);
+    cmd = hcmd("write-both", "10000", NULL);
     CHECK_OK(exitstat_cmd_stdio(cmd, 2, EXITSTAT_MERGE, 0));
     out = capture(cmd, &st, &len, NULL);
     ck_assert_uint_eq(len, 20000);
@@ -1304,7 +1336,7 @@ START_TEST(spawn_with_invalid_std_handles)
     exitstat_child_free(b);
     assert_status(&sb, EXITSTAT_EXITED, 0, 0, 0, 0);
     SKIP_UNDER_WINE("a child given no standard handles gets Wine's own Unix ones "
-                    "(NOTES.md section 3, the bInheritHandles=FALSE row)");
+                    WINE_DEV("W4"));
     assert_status(&sa, EXITSTAT_EXITED, 0, 1, 0, 1);
 }
 END_TEST
@@ -1315,14 +1347,7 @@ END_TEST
  * SystemDrive, SystemRoot), appended whatever the block said */
 #define WINE_ENV                                                                                   \
     "Wine appends WINE*, SystemDrive and SystemRoot to every process's "                           \
-    "environment, after the block it was given (not in NOTES.md)"
-
-static int wine_adds(const char *e)
-{
-    return running_under_wine() &&
-           (strncmp(e, "WINE", 4) == 0 || strncmp(e, "SystemDrive=", 12) == 0 ||
-            strncmp(e, "SystemRoot=", 11) == 0);
-}
+    "environment, after the block it was given" WINE_DEV("W6")
 
 /* the helper's "env" output as a vector (malloc'ed strings), without what
  * Wine adds */
@@ -1336,7 +1361,7 @@ static char **child_env(exitstat_cmd *cmd, size_t *n)
     ck_assert_ptr_nonnull(v);
     while (at < len) {
         size_t l = strlen(out + at);
-        if (!wine_adds(out + at)) {
+        if (!wine_env_entry(out + at)) {
             v[k] = malloc(l + 1);
             ck_assert_ptr_nonnull(v[k]);
             memcpy(v[k++], out + at, l + 1);
@@ -1379,7 +1404,7 @@ static size_t count_named(char **env, size_t n, const char *name, const char **l
 
 START_TEST(empty_environment)
 {
-    exitstat_cmd *cmd = helper_cmd("env", NULL);
+    exitstat_cmd *cmd = hcmd("env", NULL);
     wchar_t value[1024];
     char want[1100], *v;
     const char *e = NULL;
@@ -1404,7 +1429,7 @@ START_TEST(empty_environment)
     free(env);
 
     /* asked for: truly empty; a child with an empty block starts */
-    cmd = helper_cmd("env", NULL);
+    cmd = hcmd("env", NULL);
     CHECK_OK(exitstat_cmd_env_clear(cmd));
     CHECK_OK(exitstat_cmd_env(cmd, "SYSTEMROOT", NULL));
     env = child_env(cmd, &n);
@@ -1413,7 +1438,7 @@ START_TEST(empty_environment)
 
     /* set by the command: its value */
     SKIP_UNDER_WINE(WINE_ENV);
-    cmd = helper_cmd("env", NULL);
+    cmd = hcmd("env", NULL);
     CHECK_OK(exitstat_cmd_env_clear(cmd));
     CHECK_OK(exitstat_cmd_env(cmd, "systemroot", "X:\\elsewhere"));
     env = child_env(cmd, &n);
@@ -1427,7 +1452,7 @@ END_TEST
 
 START_TEST(names_with_equals)
 {
-    exitstat_cmd *cmd = helper_cmd("getenv", "EXITSTAT_EQ", NULL);
+    exitstat_cmd *cmd = hcmd("getenv", "EXITSTAT_EQ", NULL);
     exitstat_status st;
     char **env, *out;
     const char *e = NULL;
@@ -1445,7 +1470,7 @@ START_TEST(names_with_equals)
     /* the hidden per-drive directories are kept, block rebuilt or not */
     ck_assert(SetEnvironmentVariableW(L"=Q:", L"Q:\\hidden"));
     for (i = 0; i < 2; i++) {
-        cmd = helper_cmd("env", NULL);
+        cmd = hcmd("env", NULL);
         if (i == 1)
             CHECK_OK(exitstat_cmd_env(cmd, "EXITSTAT_CHANGED", "1"));
         env = child_env(cmd, &n);
@@ -1461,7 +1486,7 @@ END_TEST
 
 START_TEST(duplicate_names_last_spelling_wins)
 {
-    exitstat_cmd *cmd = helper_cmd("env", NULL);
+    exitstat_cmd *cmd = hcmd("env", NULL);
     const char *e = NULL;
     char **env;
     size_t n, i;
@@ -1497,6 +1522,47 @@ START_TEST(duplicate_names_last_spelling_wins)
 }
 END_TEST
 
+/* A name and its other case need not have the same UTF-8 length: U+2C65
+ * (3 bytes) upper-cases to U+023A (2 bytes). Unsetting one spelling must
+ * remove the other wherever Windows' own comparison says they are the same
+ * name, and keep it where it does not (older case tables). */
+START_TEST(unset_across_utf8_lengths)
+{
+    static const wchar_t lower[] = L"ES_\x2c65", upper[] = L"ES_\x023a";
+    const char *lower8 = "ES_\xe2\xb1\xa5", *upper8 = "ES_\xc8\xba", *e = NULL;
+    int same = CompareStringOrdinal(lower, -1, upper, -1, TRUE) == CSTR_EQUAL;
+    exitstat_cmd *cmd = hcmd("env", NULL);
+    char **env;
+    size_t n, i;
+
+    printf("%s: this system's case table %s U+2C65 with U+023A\n", __func__,
+           same ? "folds" : "does not fold");
+    ck_assert(SetEnvironmentVariableW(lower, L"parent"));
+    CHECK_OK(exitstat_cmd_env(cmd, upper8, NULL));
+    env = child_env(cmd, &n);
+    ck_assert_uint_eq(count_named(env, n, lower8, &e), same ? 0 : 1);
+    for (i = 0; i < n; i++)
+        free(env[i]);
+    free(env);
+
+    /* set in one spelling over the parent's other: one entry, the command's */
+    cmd = hcmd("env", NULL);
+    CHECK_OK(exitstat_cmd_env(cmd, upper8, "command"));
+    env = child_env(cmd, &n);
+    SetEnvironmentVariableW(lower, NULL);
+    if (same) {
+        ck_assert_uint_eq(count_named(env, n, lower8, &e), 1);
+        ck_assert_str_eq(e, "ES_\xc8\xba=command");
+    } else {
+        ck_assert_uint_eq(count_named(env, n, lower8, &e), 1);
+        ck_assert_uint_eq(count_named(env, n, upper8, &e), 1);
+    }
+    for (i = 0; i < n; i++)
+        free(env[i]);
+    free(env);
+}
+END_TEST
+
 /* ---- R4, R5, R7, R8: which program runs ------------------------------------------------- */
 
 static int resolve(exitstat_cmd *cmd, char *buf, size_t size)
@@ -1509,6 +1575,7 @@ static exitstat_cmd *named(const char *program, const char *path)
     exitstat_cmd *cmd = NULL;
 
     CHECK_OK(exitstat_cmd_new(&cmd, program));
+    nul_stdio(cmd);
     if (path)
         CHECK_OK(exitstat_cmd_env(cmd, "PATH", path));
     return cmd;
@@ -1663,6 +1730,7 @@ START_TEST(program_path_with_spaces)
     write_file(dir, L"dir.exe", "not a program");
     prog = path_in(sub, L"prog.exe");
     CHECK_OK(exitstat_cmd_new(&cmd, prog));
+    nul_stdio(cmd);
     ck_assert_int_eq(resolve(cmd, buf, sizeof(buf)), (int)strlen(prog));
     ck_assert_str_eq(buf, prog);
     CHECK_OK(exitstat_cmd_arg(cmd, "exit"));
@@ -1679,6 +1747,7 @@ START_TEST(program_path_with_spaces)
     {
         char *udir = narrow(dir);
         CHECK_OK(exitstat_cmd_new(&cmd, "dir with space\\prog"));
+        nul_stdio(cmd);
         CHECK_OK(exitstat_cmd_cwd(cmd, udir));
         ck_assert_int_eq(resolve(cmd, buf, sizeof(buf)), (int)strlen(prog));
         ck_assert_str_eq(buf, prog);
@@ -1725,7 +1794,7 @@ START_TEST(failing_spawns_leave_nothing)
     ck_assert_int_eq(exitstat_spawn(cmd, &child), EXITSTAT_EINVAL);
     exitstat_cmd_free(cmd);
     /* a working directory that is missing, or a file */
-    cmd = helper_cmd("exit", "0", NULL);
+    cmd = hcmd("exit", "0", NULL);
     CHECK_OK(exitstat_cmd_stdio(cmd, 1, EXITSTAT_PIPE, 0));
     CHECK_OK(exitstat_cmd_cwd(cmd, "Q:\\exitstat\\no\\such\\dir"));
     ck_assert_int_eq(exitstat_spawn(cmd, &child), EXITSTAT_ENOENT);
@@ -1776,7 +1845,7 @@ START_TEST(command_line_limit)
     /* exactly at the limit: runs, and the argument arrives whole */
     memset(x, 'a', (size_t)room);
     x[room] = '\0';
-    cmd = helper_cmd("argv", x, NULL);
+    cmd = hcmd("argv", x, NULL);
     out = capture(cmd, &st, &len, NULL);
     assert_status(&st, EXITSTAT_EXITED, 0, 0, 0, 0);
     ck_assert_uint_eq(len, (size_t)room + 1);
@@ -1784,7 +1853,7 @@ START_TEST(command_line_limit)
     /* one more: refused by us (Wine would accept it) */
     x[room] = 'a';
     x[room + 1] = '\0';
-    cmd = helper_cmd("argv", x, NULL);
+    cmd = hcmd("argv", x, NULL);
     ck_assert_int_eq(exitstat_spawn(cmd, &child), EXITSTAT_E2BIG);
     ck_assert_ptr_null(child);
     exitstat_cmd_free(cmd);
@@ -1793,14 +1862,14 @@ START_TEST(command_line_limit)
     for (k = 0; k < room; k++)
         memcpy(x + 2 * k, "\xc3\xa9", 2);
     x[2 * room] = '\0';
-    cmd = helper_cmd("argv", x, NULL);
+    cmd = hcmd("argv", x, NULL);
     out = capture(cmd, &st, &len, NULL);
     ck_assert_uint_eq(len, 2 * (size_t)room + 1);
     free(out);
     for (k = 0; k < room / 2 + 1; k++)
         memcpy(x + 4 * k, "\xf0\x9f\x98\x80", 4);
     x[4 * (room / 2 + 1)] = '\0';
-    cmd = helper_cmd("argv", x, NULL);
+    cmd = hcmd("argv", x, NULL);
     ck_assert_int_eq(exitstat_spawn(cmd, &child), EXITSTAT_E2BIG);
     exitstat_cmd_free(cmd);
     free(x);
@@ -1817,22 +1886,22 @@ START_TEST(invalid_utf8_refused)
     char buf[64];
 
     for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        cmd = helper_cmd("exit", "0", NULL);
+        cmd = hcmd("exit", "0", NULL);
         CHECK_OK(exitstat_cmd_arg(cmd, bad[i]));
         ck_assert_int_eq(exitstat_spawn(cmd, &child), EXITSTAT_EINVAL);
         exitstat_cmd_free(cmd);
 
-        cmd = helper_cmd("exit", "0", NULL);
+        cmd = hcmd("exit", "0", NULL);
         CHECK_OK(exitstat_cmd_env(cmd, "EXITSTAT_BAD", bad[i]));
         ck_assert_int_eq(exitstat_spawn(cmd, &child), EXITSTAT_EINVAL);
         exitstat_cmd_free(cmd);
 
-        cmd = helper_cmd("exit", "0", NULL);
+        cmd = hcmd("exit", "0", NULL);
         CHECK_OK(exitstat_cmd_env(cmd, bad[i], "x"));
         ck_assert_int_eq(exitstat_spawn(cmd, &child), EXITSTAT_EINVAL);
         exitstat_cmd_free(cmd);
 
-        cmd = helper_cmd("exit", "0", NULL);
+        cmd = hcmd("exit", "0", NULL);
         CHECK_OK(exitstat_cmd_cwd(cmd, bad[i]));
         ck_assert_int_eq(exitstat_spawn(cmd, &child), EXITSTAT_EINVAL);
         exitstat_cmd_free(cmd);
@@ -1857,13 +1926,13 @@ START_TEST(unicode_cwd_and_env)
     sub[1099] = L'\0';
     ck_assert(CreateDirectoryW(sub, NULL));
     usub = narrow(sub);
-    cmd = helper_cmd("cwd", NULL);
+    cmd = hcmd("cwd", NULL);
     CHECK_OK(exitstat_cmd_cwd(cmd, usub));
     out = capture(cmd, &st, &len, NULL);
     assert_status(&st, EXITSTAT_EXITED, 0, 0, 0, 0);
     ck_assert_str_eq(out, usub);
     free(out);
-    cmd = helper_cmd("getenv", "EXITSTAT_\xcf\x80", NULL);
+    cmd = hcmd("getenv", "EXITSTAT_\xcf\x80", NULL);
     CHECK_OK(exitstat_cmd_env(cmd, "EXITSTAT_\xcf\x80", usub));
     out = capture(cmd, &st, &len, NULL);
     ck_assert_str_eq(out, usub);
@@ -1929,7 +1998,7 @@ START_TEST(wait_any_many_children)
     /* "echo" children run until their stdin closes */
     t0 = now_ms();
     for (i = 0; i < total; i++) {
-        exitstat_cmd *cmd = helper_cmd("echo", NULL);
+        exitstat_cmd *cmd = hcmd("echo", NULL);
         CHECK_OK(exitstat_cmd_stdio(cmd, 0, EXITSTAT_PIPE, 0));
         CHECK_OK(exitstat_cmd_stdio(cmd, 1, EXITSTAT_NULL, 0));
         CHECK_OK(exitstat_spawn(cmd, &kids[n]));
@@ -2058,6 +2127,7 @@ Suite *suite_win32(void)
     tcase_add_test(tc, empty_environment);
     tcase_add_test(tc, names_with_equals);
     tcase_add_test(tc, duplicate_names_last_spelling_wins);
+    tcase_add_test(tc, unset_across_utf8_lengths);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("paths");

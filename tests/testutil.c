@@ -230,6 +230,13 @@ int running_under_wine(void)
 #endif
 }
 
+int wine_env_entry(const char *entry)
+{
+    return running_under_wine() &&
+           (strncmp(entry, "WINE", 4) == 0 || strncmp(entry, "SystemDrive=", 12) == 0 ||
+            strncmp(entry, "SystemRoot=", 11) == 0);
+}
+
 /* ---- leak check: snapshots ------------------------------------------------ */
 
 struct fd_entry {

@@ -94,4 +94,12 @@ int64_t now_ms(void);
 /* 1 when running under Wine (Windows builds), else 0 */
 int running_under_wine(void);
 
+/* 1 for an environment entry ("NAME=value") that Wine's loader adds to every
+ * process (WINE*, SystemDrive, SystemRoot; tests/wine-deviations.md W6) when
+ * running under Wine, else 0 */
+int wine_env_entry(const char *entry);
+
+/* the reference that ends every SKIP reason: WINE_DEV("W6") */
+#define WINE_DEV(w) " (tests/wine-deviations.md " w ")"
+
 #endif

@@ -520,6 +520,12 @@ class Explain(unittest.TestCase):
 
     def explain(self, *args):
         rc, out, err, _ = es('explain', *args)
+        if WINE and (rc, out, err) == (1, '', ''):
+            # explain never ends 1 without a word; under Wine a process once
+            # did, under load (tests/wine-deviations.md W8): say so, once more
+            sys.stderr.write('W8: exitstat.exe explain %s ended 1 with no output under '
+                             'Wine; running it again\n' % ' '.join(args))
+            rc, out, err, _ = es('explain', *args)
         self.assertEqual((rc, err), (0, ''), args)
         return out
 
