@@ -157,13 +157,20 @@ static wchar_t *make_tmpdir(void)
     wchar_t base[MAX_PATH + 1], *dir = malloc(1024 * sizeof(wchar_t));
     DWORD n = GetTempPathW(MAX_PATH + 1, base);
 
+    int tries = 0;
+    BOOL made;
+
     ck_assert_ptr_nonnull(dir);
     ck_assert(n > 0 && n <= MAX_PATH);
-    _snwprintf(dir, 1024, L"%lsexitstat-win32-%lu-%ld", base, (unsigned long)GetCurrentProcessId(),
-               (long)InterlockedIncrement(&counter));
-    dir[1023] = L'\0';
-    ck_assert_msg(CreateDirectoryW(dir, NULL), "CreateDirectoryW: %lu",
-                  (unsigned long)GetLastError());
+    /* process ids come back soon (under Wine within minutes), and a run that
+     * failed may have left its directory behind: take the next free name */
+    do {
+        _snwprintf(dir, 1024, L"%lsexitstat-win32-%lu-%ld", base,
+                   (unsigned long)GetCurrentProcessId(), (long)InterlockedIncrement(&counter));
+        dir[1023] = L'\0';
+        made = CreateDirectoryW(dir, NULL);
+    } while (!made && GetLastError() == ERROR_ALREADY_EXISTS && ++tries < 1000);
+    ck_assert_msg(made, "CreateDirectoryW: %lu", (unsigned long)GetLastError());
     return dir;
 }
 
