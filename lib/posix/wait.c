@@ -201,20 +201,27 @@ static void cond_wait_until(exitstat_child *child, int64_t deadline)
 int exitstat_wait(exitstat_child *child, int64_t timeout_ms, exitstat_status *out)
 {
     int64_t deadline, backoff = EXITSTAT__BACKOFF_MIN_NS;
-    int r;
+    int r, look;
 
     if (!child || !out)
         return EXITSTAT_EINVAL;
     deadline = exitstat__deadline(timeout_ms);
 
     pthread_mutex_lock(&child->lock);
+    /* On the pidfd path the first look is the poll: it returns at once for a
+     * child that has ended, so a wait costs poll + waitid, whatever the
+     * timeout (a timeout of 0 polls for 0 ms, then looks). */
+    look = child->done || child->pidfd < 0;
     for (;;) {
-        if ((r = exitstat__reap_locked(child)) != 0)
-            break;
-        if (exitstat__now_ns() >= deadline) {
-            r = EXITSTAT_ETIMEDOUT;
-            break;
+        if (look) {
+            if ((r = exitstat__reap_locked(child)) != 0)
+                break;
+            if (exitstat__now_ns() >= deadline) {
+                r = EXITSTAT_ETIMEDOUT;
+                break;
+            }
         }
+        look = 1;
         if (child->pidfd >= 0) {
             struct pollfd pfd;
             pfd.fd = child->pidfd;
