@@ -309,7 +309,7 @@ static void probe_posix_spawn(void)
  * pipe, close-on-exec), or -1.
  */
 #if defined(__linux__)
-/* "SigIgn:\t0000000000001000\n": the hex mask after key in text, or 0 */
+/* "SigIgn:\t0000000000001000\n": 1 and the hex mask after key in text, or 0 */
 static int status_mask(const char *text, const char *key, uint64_t *mask)
 {
     const char *at = strstr(text, key);
