@@ -86,6 +86,22 @@ int exitstat__env_build(const exitstat_cmd *cmd, char *const *base, exitstat__na
 /* The value of name in such an array, or NULL. */
 const char *exitstat__env_get(char *const *env, const char *name, exitstat__name_eq_fn eq);
 
+/* core: sink.c - exitstat_communicate's output buffers, on both backends */
+#define EXITSTAT__CHUNK (64 * 1024) /* the most one read asks for */
+struct exitstat__sink {
+    char *buf;
+    size_t len, cap;
+    int keep; /* 0: what is read is discarded */
+};
+/* every output the caller asked for: NULL and 0 */
+void exitstat__outputs_reset(char **out, size_t *out_len, char **err, size_t *err_len);
+/* room for one chunk more and the NUL at the end: 0 or EXITSTAT_ENOMEM */
+int exitstat__sink_reserve(struct exitstat__sink *s);
+/* the kept sinks to *out and *err, NUL-terminated, never NULL (their buf is
+ * then NULL); on EXITSTAT_ENOMEM neither is handed over */
+int exitstat__sinks_hand_over(struct exitstat__sink *o, struct exitstat__sink *e, char **out,
+                              size_t *out_len, char **err, size_t *err_len);
+
 /* backend: validate a caller's descriptor/HANDLE for EXITSTAT_HANDLE */
 int exitstat__check_handle(intptr_t handle);
 

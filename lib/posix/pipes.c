@@ -37,37 +37,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EXITSTAT__CHUNK (64 * 1024)
-
-struct sink {
-    char *buf;
-    size_t len, cap;
-    int keep; /* 0: discard what is read */
-};
-
-/* Room for at least one chunk more, plus the NUL at the end. */
-static int sink_reserve(struct sink *s)
-{
-    size_t cap;
-    char *p;
-
-    if (s->cap - s->len > EXITSTAT__CHUNK)
-        return 0;
-    cap = s->cap ? s->cap : EXITSTAT__CHUNK;
-    while (cap - s->len <= EXITSTAT__CHUNK) {
-        if (cap > SIZE_MAX / 2)
-            return EXITSTAT_ENOMEM;
-        cap *= 2;
-    }
-    if (!(p = exitstat__realloc(s->buf, cap)))
-        return EXITSTAT_ENOMEM;
-    s->buf = p;
-    s->cap = cap;
-    return 0;
-}
-
 /* Read what fd has now. 1 at EOF, 0 when it would block, or an error. */
-static int drain(int fd, struct sink *s)
+static int drain(int fd, struct exitstat__sink *s)
 {
     char scratch[4096];
     ssize_t n;
@@ -77,7 +48,7 @@ static int drain(int fd, struct sink *s)
         size_t want;
 
         if (s->keep) {
-            if ((err = sink_reserve(s)) < 0)
+            if ((err = exitstat__sink_reserve(s)) < 0)
                 return err;
             want = s->cap - s->len - 1;
             n = read(fd, s->buf + s->len, want);
@@ -120,40 +91,18 @@ static void close_stream(exitstat_child *child, int stream)
     child->stdio[stream] = -1;
 }
 
-/* Hand a sink to the caller: NUL-terminated, never NULL when wanted. */
-static int sink_finish(struct sink *s, char **out, size_t *out_len)
-{
-    if (!s->keep)
-        return 0;
-    if (!s->buf && !(s->buf = exitstat__malloc(1)))
-        return EXITSTAT_ENOMEM;
-    s->buf[s->len] = '\0';
-    *out = s->buf;
-    if (out_len)
-        *out_len = s->len;
-    s->buf = NULL;
-    return 0;
-}
-
 int exitstat_communicate(exitstat_child *child, const void *input, size_t input_len,
                          int64_t timeout_ms, char **out, size_t *out_len, char **err,
                          size_t *err_len, exitstat_status *st)
 {
-    struct sink sinks[3];
+    struct exitstat__sink sinks[3];
     const char *in = input;
     size_t written = 0;
     int64_t deadline;
     sigset_t pipe_set, old_mask;
     int blocked = 0, pipe_was_pending = 0, got_epipe = 0, last_pass = 0, res = 0, i, active;
 
-    if (out)
-        *out = NULL;
-    if (err)
-        *err = NULL;
-    if (out_len)
-        *out_len = 0;
-    if (err_len)
-        *err_len = 0;
+    exitstat__outputs_reset(out, out_len, err, err_len);
     if (!child || !st || (input_len > 0 && !input) || (input_len > 0 && child->stdio[0] < 0))
         return EXITSTAT_EINVAL;
     deadline = exitstat__deadline(timeout_ms);
@@ -267,18 +216,9 @@ out:
         if (child->stdio[i] >= 0)
             set_nonblock(child->stdio[i], 0);
     if (res == 0 || res == EXITSTAT_ETIMEDOUT) {
-        int e = sink_finish(&sinks[1], out, out_len);
-        if (e == 0)
-            e = sink_finish(&sinks[2], err, err_len);
-        if (e < 0) {
-            if (out && *out) {
-                free(*out);
-                *out = NULL;
-                if (out_len)
-                    *out_len = 0;
-            }
+        int e = exitstat__sinks_hand_over(&sinks[1], &sinks[2], out, out_len, err, err_len);
+        if (e < 0)
             res = e;
-        }
     }
     free(sinks[1].buf);
     free(sinks[2].buf);

@@ -28,8 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXITSTAT__CHUNK (64 * 1024)
-
 struct stream {
     HANDLE pipe;
     HANDLE thread;
@@ -38,9 +36,7 @@ struct stream {
     const char *in;
     size_t in_len, written;
     /* stdout, stderr */
-    char *buf;
-    size_t len, cap;
-    int keep; /* 0: discard what is read */
+    struct exitstat__sink sink;
     /* how it ended */
     int finished; /* EOF read, or all written (or the child closed its end) */
     int closed;   /* the writer closed the pipe itself */
@@ -53,44 +49,24 @@ static int stopped(struct stream *s)
     return InterlockedCompareExchange(&s->stop, 0, 0) != 0;
 }
 
-/* Room for one more chunk and the NUL at the end. */
-static int reserve(struct stream *s)
-{
-    size_t cap;
-    char *p;
-
-    if (s->cap - s->len > EXITSTAT__CHUNK)
-        return 0;
-    cap = s->cap ? s->cap : EXITSTAT__CHUNK;
-    while (cap - s->len <= EXITSTAT__CHUNK) {
-        if (cap > SIZE_MAX / 2)
-            return -1;
-        cap *= 2;
-    }
-    if (!(p = realloc(s->buf, cap)))
-        return -1;
-    s->buf = p;
-    s->cap = cap;
-    return 0;
-}
-
 static DWORD WINAPI reader(LPVOID arg)
 {
     struct stream *s = arg;
+    struct exitstat__sink *k = &s->sink;
     char scratch[4096];
 
     while (!stopped(s)) {
         char *dst = scratch;
         DWORD want = sizeof(scratch), got = 0;
 
-        if (s->keep) {
-            if (reserve(s) < 0) {
+        if (k->keep) {
+            if (exitstat__sink_reserve(k) < 0) {
                 s->oom = 1;
                 break;
             }
-            dst = s->buf + s->len;
-            want = (DWORD)(s->cap - s->len - 1 > EXITSTAT__CHUNK ? EXITSTAT__CHUNK
-                                                                 : s->cap - s->len - 1);
+            dst = k->buf + k->len;
+            want = (DWORD)(k->cap - k->len - 1 > EXITSTAT__CHUNK ? EXITSTAT__CHUNK
+                                                                 : k->cap - k->len - 1);
         }
         if (!ReadFile(s->pipe, dst, want, &got, NULL)) {
             DWORD e = GetLastError();
@@ -100,8 +76,8 @@ static DWORD WINAPI reader(LPVOID arg)
                 s->error = e;
             break;
         }
-        if (s->keep)
-            s->len += got;
+        if (k->keep)
+            k->len += got;
     }
     return 0;
 }
@@ -143,19 +119,6 @@ static void stop_thread(struct stream *s)
     }
 }
 
-/* Hand a buffer to the caller: NUL-terminated, never NULL when wanted. */
-static int hand_over(struct stream *s, char **out, size_t *out_len)
-{
-    if (!s->buf && !(s->buf = malloc(1)))
-        return EXITSTAT_ENOMEM;
-    s->buf[s->len] = '\0';
-    *out = s->buf;
-    if (out_len)
-        *out_len = s->len;
-    s->buf = NULL;
-    return 0;
-}
-
 int exitstat_communicate(exitstat_child *child, const void *input, size_t input_len,
                          int64_t timeout_ms, char **out, size_t *out_len, char **err,
                          size_t *err_len, exitstat_status *st)
@@ -166,20 +129,13 @@ int exitstat_communicate(exitstat_child *child, const void *input, size_t input_
     DWORD n = 0, r;
     int res = 0, i;
 
-    if (out)
-        *out = NULL;
-    if (err)
-        *err = NULL;
-    if (out_len)
-        *out_len = 0;
-    if (err_len)
-        *err_len = 0;
+    exitstat__outputs_reset(out, out_len, err, err_len);
     if (!child || !st || (input_len > 0 && !input) || (input_len > 0 && !child->stdio[0]))
         return EXITSTAT_EINVAL;
     deadline = exitstat__deadline_ms(timeout_ms);
     memset(streams, 0, sizeof(streams));
-    streams[1].keep = out != NULL;
-    streams[2].keep = err != NULL;
+    streams[1].sink.keep = out != NULL && child->stdio[1] != NULL;
+    streams[2].sink.keep = err != NULL && child->stdio[2] != NULL;
     streams[0].in = input;
     streams[0].in_len = input_len;
     if (child->stdio[0] && input_len == 0) {
@@ -246,22 +202,12 @@ stop:
         res = exitstat_wait(child, left, st);
     }
     if (res == 0 || res == EXITSTAT_ETIMEDOUT) {
-        int e = 0;
-        if (out && streams[1].pipe)
-            e = hand_over(&streams[1], out, out_len);
-        if (e == 0 && err && streams[2].pipe)
-            e = hand_over(&streams[2], err, err_len);
-        if (e < 0) {
-            if (out && *out) {
-                free(*out);
-                *out = NULL;
-                if (out_len)
-                    *out_len = 0;
-            }
+        int e = exitstat__sinks_hand_over(&streams[1].sink, &streams[2].sink, out, out_len, err,
+                                          err_len);
+        if (e < 0)
             res = e;
-        }
     }
-    free(streams[1].buf);
-    free(streams[2].buf);
+    free(streams[1].sink.buf);
+    free(streams[2].sink.buf);
     return res;
 }
