@@ -29,8 +29,8 @@
  *                       CLONE_PIDFD on a stack mapped once, execve, then
  *                       waitid(P_PIDFD)
  *   clone3              the clone3 system call with the same flags and stack
- *                       (x86-64: glibc has no clone3 wrapper, and a child on
- *                       its own stack must not return into C; see clone3_run)
+ *                       (x86-64: glibc has no clone3 wrapper; the library's
+ *                       own trampoline, lib/posix/clone3.h, starts the child)
  *   fork                fork + execve + waitpid
  *   uv_spawn            libuv: uv_spawn, uv_run until the exit callback, on a
  *                       loop made for the row (when built with libuv)
@@ -48,6 +48,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "util.h"
+#include "../lib/posix/clone3.h"
 
 #include <exitstat.h>
 
@@ -201,50 +202,14 @@ static void one_clone(void)
     reap_pidfd("clone", pidfd);
 }
 
-#if defined(__x86_64__) && defined(SYS_clone3)
+#if EXITSTAT__HAVE_CLONE3
 #  define BENCH_HAVE_CLONE3 1
-/* struct clone_args of <linux/sched.h>, version 0 (64 bytes); that header
- * redefines <sched.h>'s CLONE_* macros, so its layout is spelled here */
-struct clone3_args {
-    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
-};
-
-/*
- * clone3 with a stack: the kernel starts the child at the instruction after
- * the syscall, on the new stack (its top: stack + stack_size), with the
- * parent's registers. That child must never return into the C frame it is
- * in (the frame's return address is on the parent's stack, not on its own),
- * so it calls fn right there and ends with exit_group if fn ever returns.
- * r12 and r13 carry fn and arg across the syscall, which keeps them. glibc's
- * clone() is this same trampoline over the older clone system call.
- */
-static long clone3_run(struct clone3_args *ca, int (*fn)(void *), void *arg)
-{
-    register long rax __asm__("rax") = SYS_clone3;
-    register int (*r12)(void *) __asm__("r12") = fn;
-    register void *r13 __asm__("r13") = arg;
-
-    __asm__ volatile("syscall\n\t"
-                     "test %%rax, %%rax\n\t"
-                     "jnz 1f\n\t"
-                     "xor %%ebp, %%ebp\n\t" /* the outermost frame */
-                     "mov %%r13, %%rdi\n\t"
-                     "call *%%r12\n\t"
-                     "mov %%eax, %%edi\n\t"
-                     "mov $231, %%eax\n\t" /* SYS_exit_group */
-                     "syscall\n"
-                     "1:"
-                     : "+r"(rax)
-                     : "D"(ca), "S"(sizeof(*ca)), "r"(r12), "r"(r13)
-                     : "rcx", "r11", "memory");
-    return rax;
-}
 
 static int clone3_works;
 
 static void one_clone3(void)
 {
-    struct clone3_args ca;
+    struct exitstat__clone_args ca;
     int pidfd = -1;
     long r;
 
@@ -254,14 +219,14 @@ static void one_clone3(void)
     ca.exit_signal = SIGCHLD;
     ca.stack = (uint64_t)(uintptr_t)clone_stack;
     ca.stack_size = CLONE_STACK_SIZE;
-    if ((r = clone3_run(&ca, clone_child, NULL)) < 0)
+    if ((r = exitstat__clone3(&ca, clone_child, NULL)) < 0)
         die("clone3: %s", strerror((int)-r));
     reap_pidfd("clone3", pidfd);
 }
 
 static int has_clone3(void)
 {
-    struct clone3_args ca;
+    struct exitstat__clone_args ca;
 
     /* an invalid call: EINVAL where clone3 exists, ENOSYS where it does not
      * (a kernel before 5.3, or a seccomp filter that hides it) */

@@ -28,8 +28,11 @@
 #include "tests.h"
 
 #ifndef _WIN32
+#  include <errno.h>
 #  include <pthread.h>
 #  include <signal.h>
+#  include <stdatomic.h>
+#  include <time.h>
 #  include <unistd.h>
 
 /* bit n-1 of a sigstate mask: signal n */
@@ -365,6 +368,108 @@ START_TEST(sig_everything_at_once)
     expect_dies_of(SIGPIPE);
 }
 END_TEST
+/* ---- G5: no handler of ours runs in the child ---------------------------------- */
+
+/*
+ * Until it execs, the child runs in our memory (the clone and posix_spawn
+ * paths), and a signal sent to our process group reaches it there too. Were
+ * one of our handlers to run in it, it would run in our memory as another
+ * process: the handler below counts such runs. A thread keeps signalling the
+ * group while this thread spawns; the children may die of SIGUSR1 (before or
+ * after their execve), but the count must stay 0.
+ */
+static pid_t storm_pid;
+static volatile sig_atomic_t storm_foreign, storm_ours;
+static atomic_int storm_stop;
+
+static void on_usr1_count(int sig)
+{
+    (void)sig;
+    if (getpid() != storm_pid)
+        storm_foreign = storm_foreign + 1;
+    else
+        storm_ours = storm_ours + 1;
+}
+
+static void *group_storm(void *arg)
+{
+    struct timespec gap = {0, 20000};
+    sigset_t usr1;
+
+    (void)arg;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    pthread_sigmask(SIG_BLOCK, &usr1, NULL); /* the spawning thread takes them */
+    while (!atomic_load(&storm_stop)) {
+        kill(0, SIGUSR1);
+        nanosleep(&gap, NULL);
+    }
+    return NULL;
+}
+
+START_TEST(sig_no_handler_of_ours_in_child)
+{
+    exitstat_cmd *cmd = helper_cmd("exit", "0", NULL);
+    exitstat_child *child;
+    exitstat_status st;
+    pthread_t t;
+    int i, started = 0;
+    int64_t end;
+
+    /* a group of our own, so the storm reaches only us and our children */
+    if (setpgid(0, 0) < 0)
+        ck_assert_msg(getpgrp() == getpid(), "setpgid: %s", strerror(errno));
+    storm_pid = getpid();
+    storm_foreign = storm_ours = 0;
+    atomic_store(&storm_stop, 0);
+    set_handler(SIGUSR1, on_usr1_count);
+    ck_assert_int_eq(pthread_create(&t, NULL, group_storm, NULL), 0);
+    end = now_ms() + 2000;
+    for (i = 0; i < 2000 && now_ms() < end; i++) {
+        if (exitstat_spawn(cmd, &child) != 0)
+            continue;
+        started++;
+        ck_assert_int_eq(exitstat_wait(child, -1, &st), 0);
+        ck_assert(st.kind == EXITSTAT_EXITED ? st.code == 0 : st.signal == SIGUSR1);
+        exitstat_child_free(child);
+    }
+    atomic_store(&storm_stop, 1);
+    pthread_join(t, NULL);
+    exitstat_cmd_free(cmd);
+    ck_assert_int_gt(started, 0);
+    ck_assert_int_gt(storm_ours, 0);
+    ck_assert_msg(storm_foreign == 0, "our SIGUSR1 handler ran %d times in a child (%d spawns)",
+                  (int)storm_foreign, started);
+}
+END_TEST
+/*
+ * The same suite again in a process where clone3 fails with ENOSYS (a kernel
+ * before 5.3, a container's seccomp profile): the library's probe must see it
+ * and start children another way, with the same signal state. Linux x86-64,
+ * where the library prefers clone3; the helper installs the filter.
+ */
+START_TEST(sig_suite_without_clone3)
+{
+#if defined(__linux__) && defined(__x86_64__)
+    char self[4096];
+    ssize_t n;
+    exitstat_cmd *cmd;
+    exitstat_status st;
+
+    if (getenv("EXITSTAT_TEST_INNER")) /* this is the inner run */
+        return;
+    n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    ck_assert_msg(n > 0, "readlink /proc/self/exe: %s", strerror(errno));
+    self[n] = '\0';
+    cmd = helper_cmd("no-clone3", self, "signals", NULL);
+    ck_assert_int_eq(exitstat_cmd_env(cmd, "EXITSTAT_TEST_INNER", "1"), 0);
+    helper_run(cmd, &st); /* frees cmd */
+    ck_assert_msg(st.kind == EXITSTAT_EXITED && st.code == 0,
+                  "the signals suite without clone3 failed (%d, %d): see its output above",
+                  (int)st.kind, (int)st.code);
+#endif
+}
+END_TEST
 #endif /* !_WIN32 */
 
 Suite *suite_signals(void)
@@ -383,6 +488,8 @@ Suite *suite_signals(void)
     tcase_add_test(tc, sig_mask_emptied);
     tcase_add_test(tc, sig_everything_blocked);
     tcase_add_test(tc, sig_everything_at_once);
+    tcase_add_test(tc, sig_no_handler_of_ours_in_child);
+    tcase_add_test(tc, sig_suite_without_clone3);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
 #endif

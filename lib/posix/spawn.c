@@ -16,8 +16,10 @@
  *  - clone (Linux, with the pidfd path): CLONE_VM | CLONE_VFORK |
  *    CLONE_PIDFD, our own child on a stack lent from our frame; the pidfd
  *    comes with the child, and the child resets only the signals that need
- *    it (see spawn_clone). If the clone finds no descriptor for the pidfd,
- *    one of the next two starts the child, on the portable wait path.
+ *    it (see spawn_clone). On x86-64 clone3 with CLONE_CLEAR_SIGHAND, where
+ *    the kernel takes it, so that no signal is blocked across the spawn. If
+ *    the clone finds no descriptor for the pidfd, one of the next two starts
+ *    the child, on the portable wait path.
  *  - posix_spawn, when it can do everything the command needs (glibc >= 2.34
  *    has addchdir_np and addclosefrom_np). glibc and musl run the child with
  *    CLONE_VFORK and report exec failures as posix_spawn's return value, so
@@ -78,8 +80,15 @@
 #  undef EXITSTAT_USE_CLONE
 #  define EXITSTAT_USE_CLONE 0
 #endif
+#if !EXITSTAT_USE_CLONE
+#  undef EXITSTAT_USE_CLONE3
+#  define EXITSTAT_USE_CLONE3 0
+#endif
 #if EXITSTAT_USE_CLONE
 #  include <sched.h>
+#  if EXITSTAT_USE_CLONE3
+#    include "clone3.h"
+#  endif
 #  ifdef EXITSTAT__ASAN
 #    include <sanitizer/asan_interface.h>
 #  endif
@@ -332,32 +341,45 @@ static int status_mask(const char *text, const char *key, uint64_t *mask)
     return digits > 0 && digits <= 16;
 }
 
+/* What the child has to undo, from the kernel's own account of this process
+ * (/proc/self/status): the ignored and the caught signals, bit sig - 1 set
+ * for each, and the blocked ones. */
+struct sigstate {
+    uint64_t ign, cgt, blk;
+};
+
 /*
- * The signals whose action is not the default, bit sig - 1 set for each:
- * the ignored and the caught ones, from the kernel's own account of this
- * process (/proc/self/status). One read instead of a sigaction call per
- * signal, which costs ~1.4 us a call on this project's CI machines: 85 us a
- * spawn. 0 on success; -1 if it cannot tell (no /proc).
+ * One open and one read instead of a sigaction call per signal, which costs
+ * ~1.4 us a call on this project's CI machines: 85 us a spawn. The kernel
+ * writes the whole file at the first read; we stop as soon as the last line we
+ * need is in. 0 on success; -1 if it cannot tell (no /proc).
  */
-static int nondefault_signals(uint64_t *set)
+static int read_sigstate(struct sigstate *s)
 {
     char buf[4096];
-    uint64_t ign, cgt;
+    const char *cgt;
     size_t len = 0;
     ssize_t n;
     int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
 
     if (fd < 0)
         return -1;
-    while (len < sizeof(buf) - 1 && ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0 ||
-                                     (n < 0 && errno == EINTR)))
-        if (n > 0)
-            len += (size_t)n;
+    buf[0] = '\0';
+    while (len < sizeof(buf) - 1) {
+        n = read(fd, buf + len, sizeof(buf) - 1 - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+        buf[len] = '\0';
+        if ((cgt = strstr(buf, "\nSigCgt:")) && strchr(cgt + 1, '\n'))
+            break;
+    }
     close(fd);
-    buf[len] = '\0';
-    if (!status_mask(buf, "\nSigIgn:", &ign) || !status_mask(buf, "\nSigCgt:", &cgt))
+    if (!status_mask(buf, "\nSigBlk:", &s->blk) || !status_mask(buf, "\nSigIgn:", &s->ign) ||
+        !status_mask(buf, "\nSigCgt:", &s->cgt))
         return -1;
-    *set = ign | cgt;
     return 0;
 }
 #endif
@@ -366,16 +388,22 @@ static int child_exec(const exitstat_cmd *cmd, const struct plan *p, const char 
                       char *const *envp, int keep)
 {
     struct sigaction sa;
-    sigset_t none;
+    struct sigstate st;
     uint64_t reset = ~(uint64_t)0;
-    int sig, i;
+    int sig, i, setmask = 1;
 
-    /* default actions first, while every signal is still blocked: every
-     * signal that is ignored or caught here (a caught one would be reset by
-     * execve, but must not run our handler in the child before that) */
+    /* Default actions first: every signal that is ignored or caught here. A
+     * caught one would be reset by execve, but must not run the caller's
+     * handler in the child before that: the fork path and the plain clone
+     * path block every signal across the spawn, so these still are, and
+     * clone3 started the child with every caught signal at SIG_DFL already
+     * (CLONE_CLEAR_SIGHAND: then SigCgt reads 0). Ignored ones stay ignored
+     * across execve, so only we can reset those. */
 #if defined(__linux__)
-    if (nondefault_signals(&reset) < 0)
-        reset = ~(uint64_t)0;
+    if (read_sigstate(&st) == 0) {
+        reset = st.ign | st.cgt;
+        setmask = st.blk != 0;
+    }
 #endif
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = SIG_DFL;
@@ -406,8 +434,13 @@ static int child_exec(const exitstat_cmd *cmd, const struct plan *p, const char 
             if (fd != keep)
                 close(fd);
     }
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    /* the empty mask last (st.blk is this child's own mask, inherited from
+     * the calling thread, so there is nothing to do when it is empty) */
+    if (setmask) {
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+    }
     execve(path, cmd->argv, envp);
     return errno;
 }
@@ -418,14 +451,21 @@ static int child_exec(const exitstat_cmd *cmd, const struct plan *p, const char 
  * clone itself. CLONE_VM | CLONE_VFORK: the child runs in our memory, on a
  * stack lent from our own frame, while this thread waits until it has exec'd
  * or exited; so it can report a failed step by writing to that memory, and no
- * page table is copied however big the caller is. Signals are blocked across
- * it (the child's handlers are ours until it resets them: none may run there).
- * It costs one clone and the child's own resets, where posix_spawn also maps a
- * stack and opens no pidfd (pidfd_open after it is one more call).
+ * page table is copied however big the caller is. It costs one clone and the
+ * child's own resets, where posix_spawn also maps a stack and opens no pidfd
+ * (pidfd_open after it is one more call).
+ *
+ * The child's signal actions are a copy of ours, handlers included, and none
+ * of those may run in it. clone3 with CLONE_CLEAR_SIGHAND (Linux 5.5,
+ * x86-64 here: lib/posix/clone3.h) has the kernel reset every caught signal
+ * as it copies them; the older clone cannot, so there signals are blocked
+ * across it (two more calls) until the child has reset them.
  *
  * Where CLONE_VM is not really shared (valgrind turns it into a copy) a failed
  * exec would go unreported, and a kernel before 5.2 refuses CLONE_PIDFD: each
- * process probes the path once, as posix_spawn's is probed.
+ * process probes the path once, as posix_spawn's is probed, and with it
+ * whether clone3 takes CLONE_CLEAR_SIGHAND (ENOSYS before 5.3 or under a
+ * seccomp filter that hides it, EINVAL before 5.5).
  */
 struct clone_job {
     const exitstat_cmd *cmd;
@@ -453,6 +493,57 @@ static int clone_child(void *arg)
     _exit(127);
 }
 
+#  if EXITSTAT_USE_CLONE3
+static int clone3_usable = 1; /* until the probe says otherwise */
+
+/* the child's pid, or -1 with errno */
+static pid_t start_clone3(struct clone_job *job, char *stack, size_t size, int *pidfd)
+{
+    struct exitstat__clone_args ca;
+    long r;
+
+    memset(&ca, 0, sizeof(ca));
+    ca.flags = CLONE_VM | CLONE_VFORK | CLONE_PIDFD | EXITSTAT__CLONE_CLEAR_SIGHAND;
+    ca.pidfd = (uint64_t)(uintptr_t)pidfd;
+    ca.exit_signal = SIGCHLD;
+    ca.stack = (uint64_t)(uintptr_t)stack;
+    ca.stack_size = size;
+    r = exitstat__clone3(&ca, clone_child, job);
+    if (r < 0) {
+        errno = (int)-r;
+        return -1;
+    }
+    return (pid_t)r;
+}
+#  endif
+
+/* the child's pid, or -1 with errno */
+static pid_t start_clone(struct clone_job *job, char *stack, size_t size, int *pidfd, int probing)
+{
+    sigset_t all, old;
+    pid_t pid;
+    int err;
+
+#  if EXITSTAT_USE_CLONE3
+    if (clone3_usable) {
+        pid = start_clone3(job, stack, size, pidfd);
+        if (pid >= 0 || !probing || (errno != ENOSYS && errno != EINVAL && errno != EPERM))
+            return pid;
+        clone3_usable = 0; /* the probe runs alone (pthread_once) */
+    }
+#  else
+    (void)probing;
+#  endif
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pid = clone(clone_child, stack + size, CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, job,
+                pidfd);
+    err = errno;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    errno = err;
+    return pid;
+}
+
 /* 0 and the child, a negative error, or 1 when the clone has no descriptor
  * for the pidfd: then another path starts the child, which can do without */
 static int spawn_clone(const exitstat_cmd *cmd, const struct plan *p, const char *path,
@@ -460,7 +551,6 @@ static int spawn_clone(const exitstat_cmd *cmd, const struct plan *p, const char
 {
     struct clone_job job = {cmd, p, path, envp, 0};
     _Alignas(16) char stack[CLONE_STACK];
-    sigset_t all, old;
     int pidfd = -1, err, status;
     pid_t pid;
 
@@ -468,22 +558,17 @@ static int spawn_clone(const exitstat_cmd *cmd, const struct plan *p, const char
      * has no descriptor to give */
     if (!probing && EXITSTAT__FAULT(EXITSTAT__FAULT_PIDFD) != 0)
         return 1;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
     err = probing ? 0 : EXITSTAT__FAULT(EXITSTAT__FAULT_SPAWN);
-#ifdef EXITSTAT__ASAN
+#  ifdef EXITSTAT__ASAN
     /* the child's frames poison their redzones in the lent stack, and never
      * return to unpoison them */
     ASAN_UNPOISON_MEMORY_REGION(stack, sizeof(stack));
-#endif
-    pid = err ? (errno = err, -1)
-              : clone(clone_child, stack + sizeof(stack),
-                      CLONE_VM | CLONE_VFORK | CLONE_PIDFD | SIGCHLD, &job, &pidfd);
+#  endif
+    pid = err ? (errno = err, -1) : start_clone(&job, stack, sizeof(stack), &pidfd, probing);
     err = errno;
-#ifdef EXITSTAT__ASAN
+#  ifdef EXITSTAT__ASAN
     ASAN_UNPOISON_MEMORY_REGION(stack, sizeof(stack));
-#endif
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+#  endif
     if (pid < 0 && (err == EMFILE || err == ENFILE))
         return 1; /* no descriptor for the pidfd, where a child needs none */
     if (pid < 0)
