@@ -256,13 +256,13 @@ int exitstat_wait(exitstat_child *child, int64_t timeout_ms, exitstat_status *ou
     return r;
 }
 
-/* 1 and the result if children[i] has ended (reaping it if it may be) */
-static int try_one(exitstat_child *child, int may_reap, int *res, exitstat_status *out)
+/* 1 and the result if the child has ended (reaping it) */
+static int try_one(exitstat_child *child, int *res, exitstat_status *out)
 {
     int r;
 
     pthread_mutex_lock(&child->lock);
-    r = child->done ? 1 : may_reap ? exitstat__reap_locked(child) : 0;
+    r = child->done ? 1 : exitstat__reap_locked(child);
     if (r == 1)
         *res = result_locked(child, out);
     else if (r < 0)
@@ -320,10 +320,14 @@ int exitstat_wait_any(exitstat_child *const *children, size_t n, int64_t timeout
         } else if (wait_ms > 0) {
             sleep_ns((int64_t)wait_ms * 1000000);
         }
-        /* the lowest index that has ended; reap only those that may have */
+        /* the lowest index that has ended. A pidfd the poll did not find
+         * ready was running then (an ended child's pidfd stays ready, reaped
+         * or not): skipped without taking its lock, so that a call costs the
+         * poll and the ready ones, not n lock round trips */
         for (i = 0; i < n; i++) {
-            int may_reap = slot[i] == SIZE_MAX || (pfds[slot[i]].revents != 0);
-            if (try_one(children[i], may_reap, &res, out))
+            if (slot[i] != SIZE_MAX && pfds[slot[i]].revents == 0)
+                continue;
+            if (try_one(children[i], &res, out))
                 break;
         }
         if (i < n) {
