@@ -34,6 +34,14 @@
 #  include <stdatomic.h>
 #  include <time.h>
 #  include <unistd.h>
+#  include <sys/wait.h>
+#  if defined(__linux__) && defined(__x86_64__)
+#    include <linux/filter.h>
+#    include <linux/seccomp.h>
+#    include <stddef.h>
+#    include <sys/prctl.h>
+#    include <sys/syscall.h>
+#  endif
 
 /* bit n-1 of a sigstate mask: signal n */
 #  define BIT(sig) (UINT64_C(1) << ((sig) - 1))
@@ -470,6 +478,48 @@ START_TEST(sig_suite_without_clone3)
 #endif
 }
 END_TEST
+/*
+ * A process that hides clone3 only after it has spawned (a program that
+ * sandboxes itself once started): the next spawn must still work, by the
+ * plain clone. In a forked process of our own, which the filter cannot leave.
+ */
+START_TEST(sig_clone3_hidden_later)
+{
+#if defined(__linux__) && defined(__x86_64__) && defined(SYS_clone3)
+    struct sock_filter code[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = {sizeof(code) / sizeof(code[0]), code};
+    exitstat_cmd *first = helper_cmd("exit", "3", NULL), *second = helper_cmd("exit", "4", NULL);
+    int status;
+    pid_t pid = fork();
+
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        exitstat_child *child;
+        exitstat_status st;
+        int step = 1;
+        if (exitstat_spawn(first, &child) == 0 && exitstat_wait(child, -1, &st) == 0 &&
+            st.code == 3 && (exitstat_child_free(child), ++step) &&
+            prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+            prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0 && ++step &&
+            exitstat_spawn(second, &child) == 0 && exitstat_wait(child, -1, &st) == 0 &&
+            st.code == 4)
+            _exit(0);
+        _exit(10 + step);
+    }
+    exitstat_cmd_free(first);
+    exitstat_cmd_free(second);
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "failed at step %d (11: first spawn, 12: seccomp, 13: spawn after it)",
+                  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+#endif
+}
+END_TEST
 #endif /* !_WIN32 */
 
 Suite *suite_signals(void)
@@ -490,6 +540,7 @@ Suite *suite_signals(void)
     tcase_add_test(tc, sig_everything_at_once);
     tcase_add_test(tc, sig_no_handler_of_ours_in_child);
     tcase_add_test(tc, sig_suite_without_clone3);
+    tcase_add_test(tc, sig_clone3_hidden_later);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
 #endif

@@ -87,6 +87,7 @@
 #if EXITSTAT_USE_CLONE
 #  include <sched.h>
 #  if EXITSTAT_USE_CLONE3
+#    include <stdatomic.h>
 #    include "clone3.h"
 #  endif
 #  ifdef EXITSTAT__ASAN
@@ -463,9 +464,8 @@ static int child_exec(const exitstat_cmd *cmd, const struct plan *p, const char 
  *
  * Where CLONE_VM is not really shared (valgrind turns it into a copy) a failed
  * exec would go unreported, and a kernel before 5.2 refuses CLONE_PIDFD: each
- * process probes the path once, as posix_spawn's is probed, and with it
- * whether clone3 takes CLONE_CLEAR_SIGHAND (ENOSYS before 5.3 or under a
- * seccomp filter that hides it, EINVAL before 5.5).
+ * process probes the path once, as posix_spawn's is probed. Where clone3 is
+ * refused, then or later, the plain clone serves from then on.
  */
 struct clone_job {
     const exitstat_cmd *cmd;
@@ -494,7 +494,10 @@ static int clone_child(void *arg)
 }
 
 #  if EXITSTAT_USE_CLONE3
-static int clone3_usable = 1; /* until the probe says otherwise */
+/* set once clone3 has been refused: by the kernel (ENOSYS before 5.3, EINVAL
+ * for CLONE_CLEAR_SIGHAND before 5.5) or by a seccomp filter (ENOSYS or
+ * EPERM), which a process may install after its first spawns */
+static atomic_int clone3_refused;
 
 /* the child's pid, or -1 with errno */
 static pid_t start_clone3(struct clone_job *job, char *stack, size_t size, int *pidfd)
@@ -518,21 +521,19 @@ static pid_t start_clone3(struct clone_job *job, char *stack, size_t size, int *
 #  endif
 
 /* the child's pid, or -1 with errno */
-static pid_t start_clone(struct clone_job *job, char *stack, size_t size, int *pidfd, int probing)
+static pid_t start_clone(struct clone_job *job, char *stack, size_t size, int *pidfd)
 {
     sigset_t all, old;
     pid_t pid;
     int err;
 
 #  if EXITSTAT_USE_CLONE3
-    if (clone3_usable) {
+    if (!atomic_load_explicit(&clone3_refused, memory_order_relaxed)) {
         pid = start_clone3(job, stack, size, pidfd);
-        if (pid >= 0 || !probing || (errno != ENOSYS && errno != EINVAL && errno != EPERM))
+        if (pid >= 0 || (errno != ENOSYS && errno != EINVAL && errno != EPERM))
             return pid;
-        clone3_usable = 0; /* the probe runs alone (pthread_once) */
+        atomic_store_explicit(&clone3_refused, 1, memory_order_relaxed);
     }
-#  else
-    (void)probing;
 #  endif
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -564,7 +565,7 @@ static int spawn_clone(const exitstat_cmd *cmd, const struct plan *p, const char
      * return to unpoison them */
     ASAN_UNPOISON_MEMORY_REGION(stack, sizeof(stack));
 #  endif
-    pid = err ? (errno = err, -1) : start_clone(&job, stack, sizeof(stack), &pidfd, probing);
+    pid = err ? (errno = err, -1) : start_clone(&job, stack, sizeof(stack), &pidfd);
     err = errno;
 #  ifdef EXITSTAT__ASAN
     ASAN_UNPOISON_MEMORY_REGION(stack, sizeof(stack));
