@@ -493,10 +493,17 @@ START_TEST(sig_clone3_hidden_later)
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
     };
     struct sock_fprog prog = {sizeof(code) / sizeof(code[0]), code};
-    exitstat_cmd *first = helper_cmd("exit", "3", NULL), *second = helper_cmd("exit", "4", NULL);
+    exitstat_cmd *first, *second;
     int status;
-    pid_t pid = fork();
+    pid_t pid;
 
+    /* valgrind has no clone3 to hide, and counts what the forked process
+     * leaves behind when it ends */
+    if (getenv("EXITSTAT_UNDER_VALGRIND"))
+        return;
+    first = helper_cmd("exit", "3", NULL);
+    second = helper_cmd("exit", "4", NULL);
+    pid = fork();
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
         exitstat_child *child;
@@ -507,9 +514,13 @@ START_TEST(sig_clone3_hidden_later)
             prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
             prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0 && ++step &&
             exitstat_spawn(second, &child) == 0 && exitstat_wait(child, -1, &st) == 0 &&
-            st.code == 4)
-            _exit(0);
-        _exit(10 + step);
+            st.code == 4) {
+            exitstat_child_free(child);
+            step = 0;
+        }
+        exitstat_cmd_free(first);
+        exitstat_cmd_free(second);
+        _exit(step ? 10 + step : 0);
     }
     exitstat_cmd_free(first);
     exitstat_cmd_free(second);
