@@ -280,6 +280,56 @@ START_TEST(real_emfile)
 }
 END_TEST
 
+/*
+ * The first spawn of a process finds no descriptor free: the clone path's
+ * probe cannot run (its clone makes a pidfd), the spawn is made another way,
+ * and once descriptors are free again the next spawn probes again and takes
+ * the clone path. Which path a spawn takes shows in the order of its fault
+ * sites: the clone path asks the pidfd site before the spawn site (its pidfd
+ * comes from the clone), the others only after a successful spawn. Needs a
+ * process that has not spawned yet: Check's fork mode gives each test one.
+ */
+START_TEST(clone_probe_after_emfile)
+{
+#if EXITSTAT_TEST_CLONE
+    struct rlimit old, lim;
+    exitstat_child *child;
+    exitstat_status st;
+    exitstat_cmd *cmd;
+    int fd;
+
+    if (getenv("CK_FORK") && strcmp(getenv("CK_FORK"), "no") == 0)
+        return; /* earlier tests of this process have probed */
+    cmd = helper_cmd("exit", "0", NULL);
+    ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+    fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    lim = old;
+    lim.rlim_cur = (rlim_t)fd; /* nothing can be opened */
+    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &lim), 0);
+    fd = exitstat_spawn(cmd, &child);
+    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+    ck_assert_msg(fd == 0, "spawn with no descriptor free: %s", exitstat_errname(fd));
+    ck_assert_int_eq(exitstat_child_handle(child), -1); /* no pidfd: portable wait */
+    ck_assert_int_eq(exitstat_wait(child, 20000, &st), 0);
+    ck_assert(exitstat_status_success(&st));
+    exitstat_child_free(child);
+
+    exitstat__fault_reset();
+    exitstat__fault_arm(EXITSTAT__FAULT_SPAWN, 1, EAGAIN);
+    ck_assert_int_eq(exitstat_spawn(cmd, &child), EXITSTAT_EAGAIN);
+    ck_assert_msg(exitstat__fault_calls(EXITSTAT__FAULT_PIDFD) == 1,
+                  "the spawn after it did not take the clone path");
+    ck_assert_int_eq(exitstat_spawn(cmd, &child), 0);
+    ck_assert_int_ge(exitstat_child_handle(child), 0);
+    ck_assert_int_eq(exitstat_wait(child, 20000, &st), 0);
+    exitstat_child_free(child);
+    exitstat_cmd_free(cmd);
+#endif
+}
+END_TEST
+
 /* RLIMIT_NPROC reached: EAGAIN. Root ignores the limit, so the test runs in a
  * forked process that becomes an unprivileged user first. */
 START_TEST(real_eagain)
@@ -330,6 +380,7 @@ Suite *suite_fault(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, real_emfile);
+    tcase_add_test(tc, clone_probe_after_emfile);
     tcase_add_test(tc, real_eagain);
     suite_add_tcase(s, tc);
     return s;

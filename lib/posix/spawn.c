@@ -86,8 +86,8 @@
 #endif
 #if EXITSTAT_USE_CLONE
 #  include <sched.h>
+#  include <stdatomic.h>
 #  if EXITSTAT_USE_CLONE3
-#    include <stdatomic.h>
 #    include "clone3.h"
 #  endif
 #  ifdef EXITSTAT__ASAN
@@ -586,12 +586,20 @@ static int spawn_clone(const exitstat_cmd *cmd, const struct plan *p, const char
     return spawn_error(cmd, job.err);
 }
 
-static pthread_once_t clone_probe_once = PTHREAD_ONCE_INIT;
-static int clone_trusted;
+/* 0 until a probe has decided, then CLONE_TRUSTED or CLONE_UNTRUSTED */
+enum { CLONE_TRUSTED = 1, CLONE_UNTRUSTED = 2 };
+static atomic_int clone_verdict;
+static pthread_mutex_t clone_probe_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* trusted when clone runs a child in our memory: a file that cannot exist
- * must come back as ENOENT, with a pidfd */
-static void probe_clone(void)
+/*
+ * Trusted when clone runs a child in our memory: a file that cannot exist
+ * must come back as ENOENT, with a pidfd. A probe that could not run its
+ * clone for want of a resource (no descriptor for the pidfd, EAGAIN at the
+ * process limit, ENOMEM) decides nothing: the next spawn probes again, so a
+ * process whose first spawn finds its descriptors exhausted still gets the
+ * clone path once it has some.
+ */
+static int probe_clone(void)
 {
     static char name[] = "exitstat-probe";
     static char *argv[] = {name, NULL}, *envp[] = {NULL};
@@ -608,9 +616,25 @@ static void probe_clone(void)
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
             ;
         close(pidfd);
-        return;
+        return CLONE_UNTRUSTED;
     }
-    clone_trusted = r == EXITSTAT_ENOENT;
+    if (r == 1 || r == EXITSTAT_EAGAIN || r == EXITSTAT_ENOMEM)
+        return 0;
+    return r == EXITSTAT_ENOENT ? CLONE_TRUSTED : CLONE_UNTRUSTED;
+}
+
+static int clone_trusted(void)
+{
+    int v = atomic_load_explicit(&clone_verdict, memory_order_acquire);
+
+    if (v == 0) {
+        pthread_mutex_lock(&clone_probe_lock);
+        if ((v = atomic_load_explicit(&clone_verdict, memory_order_acquire)) == 0 &&
+            (v = probe_clone()) != 0)
+            atomic_store_explicit(&clone_verdict, v, memory_order_release);
+        pthread_mutex_unlock(&clone_probe_lock);
+    }
+    return v == CLONE_TRUSTED;
 }
 #endif /* EXITSTAT_USE_CLONE */
 
@@ -757,8 +781,7 @@ int exitstat_spawn(const exitstat_cmd *cmd, exitstat_child **out)
     child->start_ns = exitstat__now_ns();
     err = 1; /* not started yet */
 #if EXITSTAT_USE_CLONE
-    pthread_once(&clone_probe_once, probe_clone);
-    if (clone_trusted && (err = spawn_clone(cmd, &p, path, env ? env : environ, &pid,
+    if (clone_trusted() && (err = spawn_clone(cmd, &p, path, env ? env : environ, &pid,
                                             &child->pidfd, 0)) == 1)
         no_pidfd = 1; /* the clone found no descriptor for it: nor would pidfd_open */
 #endif
