@@ -2004,6 +2004,7 @@ START_TEST(wait_any_many_children)
     struct release rel;
     int64_t t0, spawn_ms;
     HANDLE t;
+    int err;
 
     ck_assert(kids && ids && seen);
     /* "echo" children run until their stdin closes */
@@ -2012,7 +2013,9 @@ START_TEST(wait_any_many_children)
         exitstat_cmd *cmd = hcmd("echo", NULL);
         CHECK_OK(exitstat_cmd_stdio(cmd, 0, EXITSTAT_PIPE, 0));
         CHECK_OK(exitstat_cmd_stdio(cmd, 1, EXITSTAT_NULL, 0));
-        CHECK_OK(exitstat_spawn(cmd, &kids[n]));
+        err = exitstat_spawn(cmd, &kids[n]);
+        ck_assert_msg(err == 0, "spawn %zu of %zu: %s (GetLastError %lu)", i, total,
+                      exitstat_strerror(err), (unsigned long)GetLastError());
         exitstat_cmd_free(cmd);
         ids[n] = i;
         n++;
