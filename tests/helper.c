@@ -38,19 +38,14 @@
 #  include <sys/wait.h>
 #  include <time.h>
 #  include <unistd.h>
-#  if defined(__linux__) && defined(__x86_64__)
-#    include <linux/filter.h>
-#    include <linux/seccomp.h>
-#    include <stddef.h>
-#    include <sys/prctl.h>
-#    include <sys/syscall.h>
-#  endif
 #endif
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "hide-clone3.h"
 
 #define EXIT_USAGE 125
 
@@ -600,24 +595,13 @@ static int do_fileid_win(const char *which)
 }
 #endif /* _WIN32 */
 
-#if defined(__linux__) && defined(__x86_64__) && defined(SYS_clone3)
-/* no-clone3 PROGRAM [ARG...]: run PROGRAM where clone3 fails with ENOSYS, as
- * under a kernel before 5.3 or the seccomp profiles of container runtimes
- * (which hide clone3 so that the C library falls back to clone) */
+#if HAVE_HIDE_CLONE3
+/* no-clone3 PROGRAM [ARG...]: run PROGRAM where clone3 fails with ENOSYS */
 static int no_clone3(char **argv)
 {
-    struct sock_filter code[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    };
-    struct sock_fprog prog = {sizeof(code) / sizeof(code[0]), code};
-
     if (!argv[0])
         die("usage: no-clone3 PROGRAM [ARG...]");
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-        prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+    if (hide_clone3() < 0)
         die(strerror(errno));
     execv(argv[0], argv);
     die(strerror(errno));
@@ -633,7 +617,7 @@ static int run(int argc, char **argv)
         die("usage: exitstat-test-helper BEHAVIOUR [ARGS...]");
     b = argv[1];
 
-#if defined(__linux__) && defined(__x86_64__) && defined(SYS_clone3)
+#if HAVE_HIDE_CLONE3
     if (strcmp(b, "no-clone3") == 0)
         return no_clone3(argv + 2);
 #endif

@@ -35,13 +35,7 @@
 #  include <time.h>
 #  include <unistd.h>
 #  include <sys/wait.h>
-#  if defined(__linux__) && defined(__x86_64__)
-#    include <linux/filter.h>
-#    include <linux/seccomp.h>
-#    include <stddef.h>
-#    include <sys/prctl.h>
-#    include <sys/syscall.h>
-#  endif
+#  include "hide-clone3.h"
 
 /* bit n-1 of a sigstate mask: signal n */
 #  define BIT(sig) (UINT64_C(1) << ((sig) - 1))
@@ -458,7 +452,7 @@ END_TEST
  */
 START_TEST(sig_suite_without_clone3)
 {
-#if defined(__linux__) && defined(__x86_64__)
+#if HAVE_HIDE_CLONE3
     char self[4096];
     ssize_t n;
     exitstat_cmd *cmd;
@@ -478,6 +472,7 @@ START_TEST(sig_suite_without_clone3)
 #endif
 }
 END_TEST
+
 /*
  * A process that hides clone3 only after it has spawned (a program that
  * sandboxes itself once started): the next spawn must still work, by the
@@ -485,14 +480,7 @@ END_TEST
  */
 START_TEST(sig_clone3_hidden_later)
 {
-#if defined(__linux__) && defined(__x86_64__) && defined(SYS_clone3)
-    struct sock_filter code[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-    };
-    struct sock_fprog prog = {sizeof(code) / sizeof(code[0]), code};
+#if HAVE_HIDE_CLONE3
     exitstat_cmd *first, *second;
     int status;
     pid_t pid;
@@ -510,9 +498,8 @@ START_TEST(sig_clone3_hidden_later)
         exitstat_status st;
         int step = 1;
         if (exitstat_spawn(first, &child) == 0 && exitstat_wait(child, -1, &st) == 0 &&
-            st.code == 3 && (exitstat_child_free(child), ++step) &&
-            prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
-            prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0 && ++step &&
+            st.code == 3 && (exitstat_child_free(child), ++step) && hide_clone3() == 0 &&
+            ++step &&
             exitstat_spawn(second, &child) == 0 && exitstat_wait(child, -1, &st) == 0 &&
             st.code == 4) {
             exitstat_child_free(child);
