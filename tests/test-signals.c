@@ -444,6 +444,7 @@ START_TEST(sig_no_handler_of_ours_in_child)
                   (int)storm_foreign, started);
 }
 END_TEST
+
 /*
  * The same suite again in a process where clone3 fails with ENOSYS (a kernel
  * before 5.3, a container's seccomp profile): the library's probe must see it
