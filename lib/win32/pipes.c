@@ -132,7 +132,7 @@ int exitstat_communicate(exitstat_child *child, const void *input, size_t input_
     exitstat__outputs_reset(out, out_len, err, err_len);
     if (!child || !st || (input_len > 0 && !input) || (input_len > 0 && !child->stdio[0]))
         return EXITSTAT_EINVAL;
-    deadline = exitstat__deadline_ms(timeout_ms);
+    deadline = exitstat__deadline_us(timeout_ms);
     memset(streams, 0, sizeof(streams));
     streams[1].sink.keep = out != NULL && child->stdio[1] != NULL;
     streams[2].sink.keep = err != NULL && child->stdio[2] != NULL;
@@ -168,7 +168,7 @@ int exitstat_communicate(exitstat_child *child, const void *input, size_t input_
             res = exitstat__last_error();
             break;
         }
-        if (deadline != UINT64_MAX && GetTickCount64() >= deadline) {
+        if (exitstat__deadline_passed(deadline)) {
             res = EXITSTAT_ETIMEDOUT;
             break;
         }
@@ -196,8 +196,8 @@ stop:
     if (res == 0) {
         int64_t left = -1;
         if (deadline != UINT64_MAX) {
-            uint64_t now = GetTickCount64();
-            left = deadline > now ? (int64_t)(deadline - now) : 0;
+            uint64_t now = (uint64_t)exitstat__now_us();
+            left = deadline > now ? (int64_t)((deadline - now + 999) / 1000) : 0;
         }
         res = exitstat_wait(child, left, st);
     }

@@ -16,8 +16,10 @@
  *    exiting with 137 on its own is EXITED with 137. A child that a
  *    CTRL_BREAK of ours ended (0xC000013A) gets EXITSTAT_F_KILLED on top of
  *    what the decoder says (SIGNALED/INT).
- *  - Timeouts never end early: one longer than WaitForSingleObject can take
- *    (49 days) is waited for in pieces against a GetTickCount64 deadline.
+ *  - Timeouts never end early: the deadline is kept on QueryPerformanceCounter
+ *    (GetTickCount64 lags by up to a timer tick), WaitFor* is given what is
+ *    left rounded up to a whole ms and asked again if it wakes before it, and
+ *    one longer than WaitForSingleObject can take (49 days) goes in pieces.
  *
  * exitstat_wait_any and the 64-handle limit of WaitForMultipleObjects. Up to
  * 64 running children are one WaitForMultipleObjects. Beyond that this thread
@@ -135,11 +137,21 @@ static int ended(exitstat_child *child)
     return done || WaitForSingleObject(child->process, 0) == WAIT_OBJECT_0;
 }
 
-uint64_t exitstat__deadline_ms(int64_t timeout_ms)
+uint64_t exitstat__deadline_us(int64_t timeout_ms)
 {
+    uint64_t now = (uint64_t)exitstat__now_us();
+
     if (timeout_ms < 0)
         return UINT64_MAX;
-    return GetTickCount64() + (uint64_t)timeout_ms;
+    /* a timeout past the clock's range is none */
+    if ((uint64_t)timeout_ms > (UINT64_MAX - 1 - now) / 1000)
+        return UINT64_MAX;
+    return now + (uint64_t)timeout_ms * 1000;
+}
+
+int exitstat__deadline_passed(uint64_t deadline)
+{
+    return deadline != UINT64_MAX && (uint64_t)exitstat__now_us() >= deadline;
 }
 
 DWORD exitstat__wait_ms(uint64_t deadline)
@@ -148,8 +160,8 @@ DWORD exitstat__wait_ms(uint64_t deadline)
 
     if (deadline == UINT64_MAX)
         return INFINITE;
-    now = GetTickCount64();
-    left = deadline > now ? deadline - now : 0;
+    now = (uint64_t)exitstat__now_us();
+    left = deadline > now ? (deadline - now + 999) / 1000 : 0;
     /* INFINITE is 0xFFFFFFFF: longer waits go in pieces */
     return left >= INFINITE ? INFINITE - 1 : (DWORD)left;
 }
@@ -161,14 +173,14 @@ int exitstat_wait(exitstat_child *child, int64_t timeout_ms, exitstat_status *ou
 
     if (!child || !out)
         return EXITSTAT_EINVAL;
-    deadline = exitstat__deadline_ms(timeout_ms);
+    deadline = exitstat__deadline_us(timeout_ms);
     for (;;) {
         r = WaitForSingleObject(child->process, exitstat__wait_ms(deadline));
         if (r == WAIT_OBJECT_0)
             return result(child, out);
         if (r != WAIT_TIMEOUT)
             return exitstat__last_error();
-        if (deadline != UINT64_MAX && GetTickCount64() >= deadline)
+        if (exitstat__deadline_passed(deadline))
             return EXITSTAT_ETIMEDOUT;
     }
 }
@@ -277,7 +289,7 @@ int exitstat_wait_any(exitstat_child *const *children, size_t n, int64_t timeout
     for (i = 0; i < n; i++)
         if (!children[i])
             return EXITSTAT_EINVAL;
-    deadline = exitstat__deadline_ms(timeout_ms);
+    deadline = exitstat__deadline_us(timeout_ms);
     if (n > MAXIMUM_WAIT_OBJECTS && !(h = malloc(n * sizeof(*h))))
         return EXITSTAT_ENOMEM;
 
@@ -303,7 +315,7 @@ int exitstat_wait_any(exitstat_child *const *children, size_t n, int64_t timeout
                 *index = i;
             break;
         }
-        if (deadline != UINT64_MAX && GetTickCount64() >= deadline) {
+        if (exitstat__deadline_passed(deadline)) {
             err = EXITSTAT_ETIMEDOUT;
             break;
         }

@@ -84,10 +84,14 @@ int exitstat__cmdline(const exitstat_cmd *cmd, const wchar_t *file, wchar_t **ap
 
 /* wait.c */
 int64_t exitstat__now_us(void);
-/* the deadline of a timeout in GetTickCount64 milliseconds (UINT64_MAX for
- * a negative one: none), and what is left of it for WaitFor* (INFINITE for
- * none; a wait longer than WaitFor* can take is cut short, so callers loop) */
-uint64_t exitstat__deadline_ms(int64_t timeout_ms);
+/* The deadline of a timeout in exitstat__now_us microseconds (UINT64_MAX for
+ * a negative one: none), whether it has passed, and what is left of it for
+ * WaitFor*, in milliseconds rounded up (INFINITE for none; a wait longer than
+ * WaitFor* can take is cut short, so callers loop). QueryPerformanceCounter,
+ * not GetTickCount64: that one lags by up to a timer tick (15.6 ms by
+ * default), and a deadline counted in it ends waits that much early. */
+uint64_t exitstat__deadline_us(int64_t timeout_ms);
+int exitstat__deadline_passed(uint64_t deadline);
 DWORD exitstat__wait_ms(uint64_t deadline);
 /* the child's status, once its process handle is signalled: collected once,
  * under child->lock */
