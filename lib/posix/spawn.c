@@ -389,7 +389,6 @@ static int child_exec(const exitstat_cmd *cmd, const struct plan *p, const char 
                       char *const *envp, int keep)
 {
     struct sigaction sa;
-    struct sigstate st;
     uint64_t reset = ~(uint64_t)0;
     int sig, i, setmask = 1;
 
@@ -401,6 +400,7 @@ static int child_exec(const exitstat_cmd *cmd, const struct plan *p, const char 
      * (CLONE_CLEAR_SIGHAND: then SigCgt reads 0). Ignored ones stay ignored
      * across execve, so only we can reset those. */
 #if defined(__linux__)
+    struct sigstate st;
     if (read_sigstate(&st) == 0) {
         reset = st.ign | st.cgt;
         setmask = st.blk != 0;
